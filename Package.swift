@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+// StyleLab: example-based image stylisation (Image Analogies, Image Quilting, Gatys) on one shared Imaging module.
+import PackageDescription
+
+/// A system library reached through a module map and a shim header; `make setup` installs the Debian package.
+func systemLibrary(_ name: String, apt package: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", providers: [.apt([package])])
+}
+
+let package = Package(
+    name: "StyleLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stylelab", targets: ["stylelab"]),
+        .executable(name: "stylelab-bench", targets: ["StyleLabBenchmarks"]),
+        .library(name: "StyleLab", targets: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "Compare"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C bridges: not part of the public API.
+        systemLibrary("CFLANN", apt: "libflann-dev"),
+        systemLibrary("CBLAS", apt: "libopenblas-dev"),
+        systemLibrary("CPNG", apt: "libpng-dev"),
+        systemLibrary("CJPEG", apt: "libjpeg-dev"),
+        // libpng and libjpeg report errors by longjmp, which Swift cannot catch: the setjmp-guarded calls live here.
+        .target(name: "CCodecs", dependencies: ["CPNG", "CJPEG"],
+                linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
+
+        // FLANN's C++ templates with seeded build randomness (FLANN's own C API cannot be made reproducible).
+        .target(name: "FLANNBridge", dependencies: ["CFLANN"],
+                cxxSettings: [.unsafeFlags(["-std=c++17", "-O2", "-w"])],
+                linkerSettings: [.linkedLibrary("lz4"), .linkedLibrary("stdc++")]),
+
+        // The shared module and the search layer.
+        .target(name: "Imaging", dependencies: ["CCodecs", "CPNG", "CJPEG"]),
+        .target(name: "NearestNeighbors", dependencies: ["FLANNBridge", "CBLAS", "Imaging"]),
+
+        // The three algorithms never import each other.
+        .target(name: "Analogies", dependencies: ["Imaging", "NearestNeighbors"]),
+        .target(name: "Quilting", dependencies: ["Imaging", "NearestNeighbors", "CBLAS"]),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"]),
+
+        // The one place that knows every method.
+        .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural"]),
+
+        .executableTarget(name: "stylelab", dependencies: [
+            "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "StyleLabBenchmarks", dependencies: ["Imaging", "NearestNeighbors", "CBLAS"],
+                          path: "Benchmarks"),
+
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NearestNeighborsTests", dependencies: ["NearestNeighbors", "Imaging"]),
+        .testTarget(name: "AnalogiesTests", dependencies: ["Analogies"]),
+        .testTarget(name: "QuiltingTests", dependencies: ["Quilting"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"]),
+        .testTarget(name: "CompareTests", dependencies: ["Compare"]),
+        .testTarget(name: "StyleLabCLITests", dependencies: ["Imaging"]),
+    ]
+)

@@ -1,0 +1,106 @@
+import Foundation
+
+/// The shape of a square pixel neighbourhood and the weight of each of its pixels.
+///
+/// Image Analogies compares neighbourhoods with a Gaussian-weighted L2 distance. Folding √w into the vectors
+/// (each sample multiplied by the square root of its weight) makes plain L2 between vectors equal that weighted
+/// distance, so any nearest-neighbour index can search them.
+public struct NeighbourhoodShape: Equatable, Sendable {
+    /// Offsets (dx, dy) from the centre pixel, in scan-line order.
+    public let offsets: [PixelCoordinate]
+    /// √w for each offset.
+    public let sqrtWeights: [Float]
+    /// Side length (odd).
+    public let side: Int
+    public let isCausal: Bool
+
+    /// A full `side × side` neighbourhood, Gaussian weights of σ = side / 4 (normalised to sum 1 over the square).
+    public static func full(side: Int, sigma: Float? = nil) -> NeighbourhoodShape {
+        NeighbourhoodShape(side: side, sigma: sigma, causal: false)
+    }
+
+    /// The causal (L-shaped) part of a `side × side` neighbourhood: the rows above the centre and the pixels to
+    /// its left — the pixels a scan-line synthesis has already written. Weights are those of the full square.
+    public static func causal(side: Int, sigma: Float? = nil) -> NeighbourhoodShape {
+        NeighbourhoodShape(side: side, sigma: sigma, causal: true)
+    }
+
+    private init(side: Int, sigma: Float?, causal: Bool) {
+        precondition(side >= 1 && side % 2 == 1, "neighbourhood side must be odd and positive, got \(side)")
+        let r = side / 2, s = sigma ?? Float(side) / 4
+        var offsets: [PixelCoordinate] = [], weights: [Float] = []
+        var total: Float = 0
+        for dy in -r ... r {
+            for dx in -r ... r {
+                let w = exp(-Float(dx * dx + dy * dy) / (2 * s * s))
+                total += w
+                if !causal || dy < 0 || (dy == 0 && dx < 0) {
+                    offsets.append(PixelCoordinate(x: dx, y: dy))
+                    weights.append(w)
+                }
+            }
+        }
+        self.offsets = offsets
+        self.sqrtWeights = weights.map { ($0 / total).squareRoot() }
+        self.side = side
+        self.isCausal = causal
+    }
+
+    public var count: Int { offsets.count }
+    public var radius: Int { side / 2 }
+}
+
+extension Image {
+    /// Writes the √w-weighted neighbourhood of (x, y) into `output`: channel after channel, each in the shape's
+    /// offset order, `shape.count × channels` values. Pixels outside the image are read through `boundary`.
+    @inlinable
+    public func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
+                                   into output: UnsafeMutablePointer<Float>) {
+        let n = width * height
+        samples.withUnsafeBufferPointer { src in
+            var k = 0
+            let interior = x - shape.radius >= 0 && y - shape.radius >= 0
+                && x + shape.radius < width && y + shape.radius < height
+            for c in 0 ..< channels {
+                let plane = c * n
+                for (o, offset) in shape.offsets.enumerated() {
+                    let value: Float
+                    if interior {
+                        value = src[plane + (y + offset.y) * width + x + offset.x]
+                    } else if let sx = boundary.index(x + offset.x, count: width),
+                              let sy = boundary.index(y + offset.y, count: height) {
+                        value = src[plane + sy * width + sx]
+                    } else {
+                        value = boundary.outsideValue
+                    }
+                    output[k] = value * shape.sqrtWeights[o]
+                    k += 1
+                }
+            }
+        }
+    }
+
+    /// The neighbourhood vector of every pixel, in scan-line order, optionally followed by the neighbourhood of
+    /// its parent (x/2, y/2) in `coarser` (the next pyramid level) — the feature layout of Image Analogies.
+    public func neighbourhoodVectors(shape: NeighbourhoodShape, boundary: BoundaryMode = .clamp,
+                                     coarser: Image? = nil, coarserShape: NeighbourhoodShape? = nil) -> FeatureMatrix {
+        let fine = shape.count * channels
+        let parentShape = coarserShape ?? .full(side: 3)
+        let parent = coarser.map { parentShape.count * $0.channels } ?? 0
+        var matrix = FeatureMatrix(rows: pixelCount, dimension: fine + parent)
+        let dimension = matrix.dimension
+        matrix.values.withUnsafeMutableBufferPointer { out in
+            for y in 0 ..< height {
+                for x in 0 ..< width {
+                    let row = out.baseAddress! + (y * width + x) * dimension
+                    writeNeighbourhood(x: x, y: y, shape: shape, boundary: boundary, into: row)
+                    if let coarser {
+                        coarser.writeNeighbourhood(x: min(x / 2, coarser.width - 1), y: min(y / 2, coarser.height - 1),
+                                                   shape: parentShape, boundary: boundary, into: row + fine)
+                    }
+                }
+            }
+        }
+        return matrix
+    }
+}

@@ -1,0 +1,42 @@
+import Dispatch
+import Foundation
+
+/// Data-parallel loops whose results never depend on the number of threads.
+///
+/// Work items must write disjoint outputs and draw randomness from their position (`RandomSource(seed:stream:)`),
+/// never from a shared generator: then one thread and many produce the same bytes.
+public enum Parallel {
+    /// Threads used when a caller does not say: the machine's active processors.
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// Runs `body(i)` for every i in 0..<count on up to `threads` threads; item i goes to worker i mod threads.
+    public static func forEach(_ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Int) -> Void) {
+        let workers = max(1, min(threads, count))
+        if workers == 1 {
+            for i in 0 ..< count { body(i) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in stride(from: worker, to: count, by: workers) { body(i) }
+        }
+    }
+}
+
+/// A buffer base address shared by parallel workers that each write their own, disjoint part of it.
+/// Creating one is a promise that no two workers touch the same element.
+public struct SharedBuffer<Element>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Element>
+    public init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
+    public init(_ pointer: UnsafeMutablePointer<Element>) { base = pointer }
+    @inlinable public subscript(i: Int) -> Element {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+}
+
+/// A read-only buffer base address shared by parallel workers.
+public struct SharedReadBuffer<Element>: @unchecked Sendable {
+    public let base: UnsafePointer<Element>
+    public init(_ buffer: UnsafeBufferPointer<Element>) { base = buffer.baseAddress! }
+    @inlinable public subscript(i: Int) -> Element { base[i] }
+}

@@ -1,0 +1,51 @@
+import Imaging
+
+/// The k nearest neighbours of a batch of queries, row-major (`queries × k`), nearest first.
+public struct Neighbours: Sendable, Equatable {
+    public let k: Int
+    /// Database row of each neighbour.
+    public var indices: [Int32]
+    /// Squared Euclidean distance of each neighbour.
+    public var squaredDistances: [Float]
+
+    public var queryCount: Int { k == 0 ? 0 : indices.count / k }
+    public func index(query q: Int, rank: Int = 0) -> Int { Int(indices[q * k + rank]) }
+    public func squaredDistance(query q: Int, rank: Int = 0) -> Float { squaredDistances[q * k + rank] }
+}
+
+/// Anything that answers k-nearest-neighbour queries over a fixed set of feature vectors (squared L2).
+///
+/// Conformers: `ExactSearch` (GEMM, the reference) and `FLANNIndex` (kd-tree forest, k-means tree, autotuned).
+/// Every `search` is safe to call from several threads at once.
+public protocol NearestNeighborSearch: Sendable {
+    var dimension: Int { get }
+    var count: Int { get }
+    /// The k nearest database rows of every query row.
+    func search(_ queries: FeatureMatrix, k: Int) -> Neighbours
+}
+
+extension NearestNeighborSearch {
+    /// The nearest neighbours of one query vector.
+    public func search(_ query: [Float], k: Int = 1) -> Neighbours {
+        search(FeatureMatrix(rows: 1, dimension: query.count, values: query), k: k)
+    }
+}
+
+/// Errors a user can cause when building a search index.
+public enum SearchError: Error, Equatable, CustomStringConvertible, Sendable {
+    case emptyDatabase
+    case dimensionMismatch(expected: Int, got: Int)
+    case invalidParameter(name: String, value: String, expected: String)
+    case buildFailed(String)
+
+    public var description: String {
+        switch self {
+        case .emptyDatabase: return "the search database is empty: it needs at least one feature vector"
+        case .dimensionMismatch(let expected, let got):
+            return "query vectors have \(got) dimensions but the index holds \(expected)-dimensional vectors"
+        case .invalidParameter(let name, let value, let expected):
+            return "\(name) = \(value) is invalid: expected \(expected)"
+        case .buildFailed(let reason): return "FLANN could not build the index: \(reason)"
+        }
+    }
+}
