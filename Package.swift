@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "QuiltingTests", dependencies: ["Quilting"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural"]),
         .testTarget(name: "CompareTests", dependencies: ["Compare"]),
-        .testTarget(name: "StyleLabCLITests", dependencies: ["Imaging"]),
+        .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging"]),
     ]
 )

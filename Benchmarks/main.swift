@@ -1,24 +1,19 @@
 import Foundation
 import Imaging
 import NearestNeighbors
-let a = SyntheticImage.naturalLooking(Size(width: 142, height: 142), seed: 1)
-let b = SyntheticImage.naturalLooking(Size(width: 60, height: 60), seed: 2)
-let db = SyntheticImage.analogyStyleFeatures(of: a), q = SyntheticImage.analogyStyleFeatures(of: b)
-print(db.rows, db.dimension)
-let exact = try ExactSearch(db).search(q, k: 1)
-try a.write(to: "/tmp/synth.png")
-for frac in [1.0, 0.999, 0.99] {
-  let pca = try PCA(fitting: db, keeping: frac == 1 ? .dimensions(55) : .varianceFraction(frac))
-  let pdb = pca.project(db), pq = pca.project(q)
-  for trees in [4, 8] {
-    let index = try FLANNIndex(pdb, configuration: FLANNConfiguration(algorithm: .kdForest(trees: trees), checks: 128))
-    for checks in [128, 512, 1024, 2048] {
-      let t0 = Date()
-      let found = index.search(pq, k: 1, checks: checks)
-      let dt = Date().timeIntervalSince(t0)
-      let exactP = try ExactSearch(pdb).search(pq, k: 1)
-      print("  in-space", SearchQuality(approximate: found, exact: exactP))
-      print(frac, pca.outputDimension, trees, checks, SearchQuality(approximate: found, exact: exact), Int(Double(q.rows)/dt), "q/s")
-    }
-  }
-}
+
+// `make bench` (release build): every suite, or those whose name contains BENCH_ARGS's first word.
+// Figures are printed as a table and written to bench-out/results.json.
+BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
+let arguments = CommandLine.arguments.dropFirst()
+var harness = Harness(filter: arguments.first { !$0.hasPrefix("-") })
+let quick = arguments.contains("--quick")
+
+print("StyleLab benchmarks — OpenBLAS \(BLASLibrary.coreName) kernels, \(Parallel.defaultThreads) threads\n")
+if harness.wants("blas") { benchmarkBLAS(&harness) }
+if harness.wants("codecs") { try benchmarkCodecs(&harness) }
+if harness.wants("search") { try benchmarkSearch(&harness, quick: quick) }
+
+try? FileManager.default.createDirectory(atPath: "bench-out", withIntermediateDirectories: true)
+try harness.writeJSON(to: "bench-out/results.json")
+print("\nwrote bench-out/results.json")

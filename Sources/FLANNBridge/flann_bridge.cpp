@@ -63,7 +63,9 @@ extern "C" sl_flann_index *sl_flann_build(const float *data, size_t rows, size_t
         index->index.buildIndex();
         if (tuned_checks) {
             flann::IndexParams tuned = index->index.getParameters();
-            *tuned_checks = tuned.count("checks") ? flann::get_param<int>(tuned, "checks") : 0;
+            // Autotuning stores its chosen search parameters beside the index parameters.
+            *tuned_checks = tuned.count("search_params")
+                ? flann::get_param<flann::SearchParams>(tuned, "search_params").checks : 0;
         }
         return index;
     } catch (const std::exception &error) {

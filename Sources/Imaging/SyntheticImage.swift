@@ -9,8 +9,8 @@ public enum SyntheticImage {
         var random = RandomSource(seed: seed)
         var channels: [Image] = []
         for c in 0 ..< 3 {
-            // Octaves down to about two pixels per cell, so that there is texture at every scale.
-            let octaves = max(1, Int(log2(Double(max(size.width, size.height)))) - 1)
+            // Octaves down to about one pixel per cell, so that there is texture at every scale.
+            let octaves = max(1, Int(log2(Double(max(size.width, size.height)))))
             channels.append(fractalNoise(size, seed: seed &+ UInt64(c) &* 7919, octaves: octaves))
         }
         var image = Image.stacking(channels)
@@ -48,7 +48,7 @@ public enum SyntheticImage {
                              samples: (0 ..< (cells + 1) * (cells + 1)).map { _ in random.nextUnitFloat() })
             sum = sum.adding(grid.resized(to: size, method: .bicubic), scale: amplitude)
             total += amplitude
-            amplitude *= 0.7  // 1/f^0.5 per octave: photographs keep visible detail at fine scales
+            amplitude *= 0.75  // slower than 1/f: photographs keep visible detail (texture, grain) at fine scales
         }
         for i in sum.samples.indices { sum.samples[i] /= total }
         return sum.clamped()

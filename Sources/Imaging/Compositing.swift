@@ -1,0 +1,31 @@
+extension Image {
+    /// Copies `other` into this image with its top-left corner at (x, y), clipping what falls outside.
+    /// Grey is repeated into RGB when this image has three channels; alpha is ignored.
+    public mutating func paste(_ other: Image, x: Int, y: Int) {
+        let source = channels == 3 && other.channels == 1 ? other.rgb() : other
+        precondition(source.channels == channels, "pasting \(other.channels) channels into \(channels)")
+        let n = pixelCount, m = source.pixelCount
+        for c in 0 ..< channels {
+            for sy in 0 ..< source.height where y + sy >= 0 && y + sy < height {
+                for sx in 0 ..< source.width where x + sx >= 0 && x + sx < width {
+                    samples[c * n + (y + sy) * width + x + sx] = source.samples[c * m + sy * source.width + sx]
+                }
+            }
+        }
+    }
+
+    /// Pyramid levels laid out as teachers draw them: the finest level on the left, each coarser one to the right
+    /// of the previous, aligned at the top, on a background of `background`.
+    public static func pyramidStrip(_ levels: [Image], gap: Int = 4, background: Float = 1) -> Image {
+        precondition(!levels.isEmpty, "a strip needs at least one level")
+        let channels = levels.map(\.channels).max() ?? 1
+        let width = levels.reduce(0) { $0 + $1.width } + gap * (levels.count - 1)
+        var strip = Image(width: width, height: levels[0].height, channels: channels, value: background)
+        var x = 0
+        for level in levels {
+            strip.paste(level, x: x, y: 0)
+            x += level.width + gap
+        }
+        return strip
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import NearestNeighbors
+
+/// `stylelab`: the command-line face of the toolkit. It parses arguments and shows progress; every algorithm
+/// lives in the library, so anything this program does is one function call away for a library user.
+@main
+struct StyleLab: ParsableCommand {
+    static func main() {
+        BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
+        main(nil)
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "stylelab",
+        abstract: "Example-based image stylisation: Image Analogies, Image Quilting and Gatys neural style.",
+        discussion: "Run `stylelab demo` for a first look, `stylelab info` to see the linked libraries.",
+        version: StyleLabVersion.string,
+        subcommands: [Info.self, Convert.self, PyramidCommand.self, Demo.self])
+}
+
+enum StyleLabVersion {
+    static let string = "0.1.0"
+}
+
+/// Options every command that reads images shares.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Refuse images with more pixels than this (checked from the header, before decoding).")
+    var maxPixels: Int = 64_000_000
+
+    func validate() throws {
+        guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive, got \(maxPixels)") }
+    }
+}
+
+/// Runs a command body; a user error becomes one line on stderr and exit status 1 (no stack trace, no crash).
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("stylelab: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
