@@ -3,11 +3,14 @@
 
 SWIFT      ?= swift
 DEB_PKGS   := libflann-dev libopenblas-dev libpng-dev libjpeg-dev
-# Release builds target Haswell (AVX2 + FMA) when this CPU has both, so that fused multiply-add is one instruction
-# rather than a library call per element (2.7 ns vs 0.09 ns measured here). On any other CPU the flags are left out
-# and the build stays portable; `make build NATIVE_FLAGS=` forces a portable build anywhere.
-HAS_FMA    := $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && grep -qw avx2 /proc/cpuinfo && echo yes)
-ifeq ($(HAS_FMA),yes)
+# Release builds target the building CPU's vector extensions when it has them, so that fused multiply-add is one
+# instruction rather than a library call per element (2.7 ns vs 0.09 ns measured here): Skylake-AVX512 when the
+# CPU has AVX-512 F/BW/DQ/VL, else Haswell (AVX2 + FMA), else nothing. `make build NATIVE_FLAGS=` forces a
+# portable build; a binary built with these flags runs only on CPUs that have them.
+CPU_FLAGS  := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+ifneq ($(and $(filter avx512f,$(CPU_FLAGS)),$(filter avx512bw,$(CPU_FLAGS)),$(filter avx512dq,$(CPU_FLAGS)),$(filter avx512vl,$(CPU_FLAGS))),)
+NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc skylake-avx512 -Xcc -march=skylake-avx512
+else ifneq ($(and $(filter avx2,$(CPU_FLAGS)),$(filter fma,$(CPU_FLAGS))),)
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell
 endif
 RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)

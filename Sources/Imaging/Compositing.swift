@@ -29,3 +29,28 @@ extension Image {
         return strip
     }
 }
+
+extension Image {
+    /// Rows become columns (alpha is not carried).
+    public func transposed() -> Image {
+        var out = Image(width: height, height: width, channels: channels)
+        let n = pixelCount
+        for c in 0 ..< channels {
+            for y in 0 ..< height { for x in 0 ..< width { out.samples[c * n + x * height + y] = samples[c * n + y * width + x] } }
+        }
+        return out
+    }
+
+    /// The w × h rectangle at (x, y), which must lie inside the image (alpha is not carried).
+    public func cropped(x: Int, y: Int, width w: Int, height h: Int) -> Image {
+        precondition(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "crop \(w)x\(h)+\(x)+\(y) of \(size)")
+        var out = Image(width: w, height: h, channels: channels)
+        let n = pixelCount, m = w * h
+        for c in 0 ..< channels {
+            for row in 0 ..< h {
+                for col in 0 ..< w { out.samples[c * m + row * w + col] = samples[c * n + (y + row) * width + x + col] }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,83 @@
+import Imaging
+
+/// How candidate blocks are searched.
+public enum BlockSearch: String, Codable, Sendable, CaseIterable {
+    /// Every position of the exemplar, its overlap error computed for all at once by GEMM (exact; the default).
+    case exhaustive
+    /// FLANN over PCA-reduced overlap vectors, then the exact error of the returned candidates (approximate).
+    case flann
+}
+
+/// Parameters of Image Quilting synthesis (Efros & Freeman 2001, §2). Defaults follow the paper.
+public struct QuiltingParameters: Codable, Sendable, Equatable {
+    /// Side B of the square blocks. The paper picks it per texture, "big enough to capture the relevant structures";
+    /// 36 suits the 128–256 px exemplars of its figures.
+    public var blockSize: Int
+    /// Overlap O between neighbouring blocks; nil means the paper's B/6.
+    public var overlap: Int?
+    /// A block is chosen at random among those whose overlap error is within (1 + tolerance) of the best (0.1 in
+    /// the paper). 0 always takes the best.
+    public var tolerance: Float
+    public var search: BlockSearch
+    /// Candidate blocks may wrap around the exemplar's edges (for periodic textures).
+    public var wrap: Bool
+    public var seed: UInt64
+    /// Threads for the error maps; nil uses every core. Results do not depend on it.
+    public var threads: Int?
+
+    public init(blockSize: Int = 36, overlap: Int? = nil, tolerance: Float = 0.1, search: BlockSearch = .exhaustive,
+                wrap: Bool = false, seed: UInt64 = 0, threads: Int? = nil) {
+        self.blockSize = blockSize
+        self.overlap = overlap
+        self.tolerance = tolerance
+        self.search = search
+        self.wrap = wrap
+        self.seed = seed
+        self.threads = threads
+    }
+
+    /// O as used: the given overlap or max(1, B/6).
+    public var resolvedOverlap: Int { overlap ?? max(1, blockSize / 6) }
+
+    /// Checks the parameters against an exemplar of `exemplarSize`, naming the CLI flag of any bad value.
+    public func validate(exemplarSize: Size) throws {
+        guard blockSize >= 2 else {
+            throw QuiltingError.invalidParameter(flag: "--block", value: "\(blockSize)", expected: "at least 2")
+        }
+        let o = resolvedOverlap
+        guard o >= 1 && o < blockSize else {
+            throw QuiltingError.invalidParameter(flag: "--overlap", value: "\(o)", expected: "1 to \(blockSize - 1) (less than --block)")
+        }
+        guard tolerance >= 0 && tolerance.isFinite else {
+            throw QuiltingError.invalidParameter(flag: "--tolerance", value: "\(tolerance)", expected: "≥ 0")
+        }
+        if let threads, threads < 1 {
+            throw QuiltingError.invalidParameter(flag: "--threads", value: "\(threads)", expected: "≥ 1")
+        }
+        guard wrap || (blockSize <= exemplarSize.width && blockSize <= exemplarSize.height) else {
+            throw QuiltingError.blockLargerThanExemplar(block: blockSize, exemplar: exemplarSize)
+        }
+    }
+}
+
+/// Everything a caller can get wrong, with the flag that fixes it.
+public enum QuiltingError: Error, Equatable, CustomStringConvertible, Sendable {
+    case invalidParameter(flag: String, value: String, expected: String)
+    case blockLargerThanExemplar(block: Int, exemplar: Size)
+    case emptyImage(role: String)
+    case sizeMismatch(role: String, expected: Size, got: Size)
+
+    public var description: String {
+        switch self {
+        case .invalidParameter(let flag, let value, let expected):
+            return "\(flag) \(value) is invalid: expected \(expected)"
+        case .blockLargerThanExemplar(let block, let exemplar):
+            return "--block \(block) does not fit in the \(exemplar) texture: use a block of at most "
+                + "\(min(exemplar.width, exemplar.height)), a larger texture, or --wrap"
+        case .emptyImage(let role):
+            return "the \(role) image is empty (zero width or height)"
+        case .sizeMismatch(let role, let expected, let got):
+            return "the \(role) must be \(expected) like its partner, got \(got)"
+        }
+    }
+}

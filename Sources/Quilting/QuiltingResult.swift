@@ -1,0 +1,48 @@
+import Foundation
+import Imaging
+
+/// Time spent in one stage of a run.
+public struct StageTiming: Codable, Sendable, Equatable {
+    public var stage: String
+    public var seconds: Double
+}
+
+/// What a quilting run returns: the image and what a teacher shows beside it.
+public struct QuiltingResult: Sendable {
+    public var image: Image
+    /// Exemplar coordinates of every output pixel (no blending: each pixel is a copy of the one named here).
+    public var sourceMap: SourceMap
+    /// True on the pixels where a minimum-error boundary cut runs.
+    public var seams: [Bool]
+    public var timings: [StageTiming]
+    /// Mean squared difference per overlap pixel (summed over channels) between each placed block and what was
+    /// already there, before cutting.
+    public var meanOverlapError: Double
+    public var blockCount: Int
+
+    public var secondsTotal: Double { timings.reduce(0) { $0 + $1.seconds } }
+
+    /// The output with its seams drawn in red: where one block gives way to the next.
+    public func seamOverlay() -> Image {
+        var overlay = image.rgb().opaque
+        let n = overlay.pixelCount
+        for i in 0 ..< n where seams[i] {
+            overlay.samples[i] = 1; overlay.samples[n + i] = 0; overlay.samples[2 * n + i] = 0
+        }
+        return overlay
+    }
+}
+
+/// Measures stages of a run.
+struct Stopwatch {
+    private(set) var timings: [StageTiming] = []
+    private var start = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let seconds = Double(now - start) / 1e9
+        if let i = timings.firstIndex(where: { $0.stage == stage }) { timings[i].seconds += seconds }
+        else { timings.append(StageTiming(stage: stage, seconds: seconds)) }
+        start = now
+    }
+}

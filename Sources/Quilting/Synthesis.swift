@@ -1,0 +1,95 @@
+import Imaging
+
+/// Image Quilting texture synthesis (Efros & Freeman 2001, §2).
+///
+/// The output is tiled in raster order with B × B blocks overlapping by O. For each block: (1) measure the overlap
+/// error of every candidate block of the exemplar against what is already there; (2) pick at random among the
+/// candidates within (1 + tolerance) of the best; (3) copy it in, cutting through the overlap along the
+/// minimum-error boundary. Pixels are copied, never blended.
+public func synthesize(_ texture: Image, size: Size, _ p: QuiltingParameters = QuiltingParameters(),
+                       progress: ProgressSink? = nil) throws -> QuiltingResult {
+    guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
+    guard size.width > 0 && size.height > 0 else {
+        throw QuiltingError.invalidParameter(flag: "--size", value: "\(size)", expected: "a positive WxH")
+    }
+    try p.validate(exemplarSize: texture.size)
+    var clock = Stopwatch()
+    let exemplar = PreparedExemplar(texture.opaque, blockSize: p.blockSize, wrap: p.wrap)
+    let threads = p.threads ?? Parallel.defaultThreads
+    let search = BlockSearcher(exemplar: exemplar, parameters: p, threads: threads)
+    clock.lap("prepare exemplar")
+
+    let grid = BlockGrid(size: size, blockSize: p.blockSize, overlap: p.resolvedOverlap)
+    var canvas = QuiltingCanvas(size: grid.canvasSize, channels: texture.channels, exemplarSize: texture.size,
+                                blockSize: p.blockSize, overlap: p.resolvedOverlap)
+    for (number, block) in grid.blocks.enumerated() {
+        let regions = canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop, weight: 1)
+        var random = RandomSource(seed: p.seed, stream: [0, block.column, block.row])
+        let excluded = canvas.continuations(px: block.x, py: block.y, exemplarSize: texture.size)
+        let (u, v) = try search.choose(regions: regions, excluding: excluded, tolerance: p.tolerance, random: &random)
+        clock.lap("search blocks")
+        canvas.place(blockAt: u, v, from: exemplar.image, exemplarSize: texture.size, px: block.x, py: block.y,
+                     hasLeft: block.hasLeft, hasTop: block.hasTop)
+        clock.lap("cut and copy")
+        progress?("quilting", number + 1, of: grid.blocks.count)
+    }
+    return canvas.result(croppedTo: size, timings: clock.timings, blockCount: grid.blocks.count)
+}
+
+/// The exemplar as the search reads it: padded by wrapping when blocks may cross its edges.
+struct PreparedExemplar {
+    let image: Image
+    let originalSize: Size
+    /// Top-left corners a block may take.
+    let candidates: Size
+
+    init(_ texture: Image, blockSize b: Int, wrap: Bool) {
+        originalSize = texture.size
+        if wrap {
+            image = texture.paddedByWrapping(right: b - 1, bottom: b - 1)
+            candidates = texture.size
+        } else {
+            image = texture
+            candidates = Size(width: texture.width - b + 1, height: texture.height - b + 1)
+        }
+    }
+}
+
+/// Block positions in raster order: step B − O, enough blocks to cover the requested size.
+struct BlockGrid {
+    struct Block { let column, row, x, y: Int; var hasLeft: Bool { column > 0 }; var hasTop: Bool { row > 0 } }
+    let blocks: [Block]
+    let canvasSize: Size
+
+    init(size: Size, blockSize b: Int, overlap o: Int) {
+        let step = b - o
+        let columns = max(1, (size.width - o + step - 1) / step), rows = max(1, (size.height - o + step - 1) / step)
+        canvasSize = Size(width: columns * step + o, height: rows * step + o)
+        blocks = (0 ..< rows).flatMap { r in (0 ..< columns).map { c in Block(column: c, row: r, x: c * step, y: r * step) } }
+    }
+}
+
+extension QuiltingCanvas {
+    func result(croppedTo size: Size, timings: [StageTiming], blockCount: Int) -> QuiltingResult {
+        let seamsCropped = (0 ..< size.height).flatMap { y in (0 ..< size.width).map { x in seams[y * image.width + x] } }
+        return QuiltingResult(image: image.cropped(x: 0, y: 0, width: size.width, height: size.height),
+                              sourceMap: sourceMap.cropped(x: 0, y: 0, width: size.width, height: size.height),
+                              seams: seamsCropped, timings: timings,
+                              meanOverlapError: overlapPixelCount > 0 ? overlapErrorSum / Double(overlapPixelCount) : 0,
+                              blockCount: blockCount)
+    }
+}
+
+extension Image {
+    /// The image extended to the right and bottom by repeating it periodically.
+    func paddedByWrapping(right: Int, bottom: Int) -> Image {
+        var out = Image(width: width + right, height: height + bottom, channels: channels)
+        let n = pixelCount, m = out.pixelCount
+        for c in 0 ..< channels {
+            for y in 0 ..< out.height {
+                for x in 0 ..< out.width { out.samples[c * m + y * out.width + x] = samples[c * n + (y % height) * width + x % width] }
+            }
+        }
+        return out
+    }
+}
