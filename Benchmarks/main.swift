@@ -13,6 +13,7 @@ print("StyleLab benchmarks — OpenBLAS \(BLASLibrary.coreName) kernels, \(Paral
 if harness.wants("blas") { benchmarkBLAS(&harness) }
 if harness.wants("codecs") { try benchmarkCodecs(&harness) }
 if harness.wants("search") { try benchmarkSearch(&harness, quick: quick) }
+if harness.wants("quilting") { try benchmarkQuilting(&harness) }
 
 try? FileManager.default.createDirectory(atPath: "bench-out", withIntermediateDirectories: true)
 try harness.writeJSON(to: "bench-out/results.json")

@@ -54,3 +54,25 @@ extension Image {
         return out
     }
 }
+
+extension Image {
+    /// Rows of images laid out on a white background, each cell as large as the largest image of its column and
+    /// row, top-left aligned: the contact sheet of a demo or a comparison.
+    public static func grid(_ rows: [[Image]], gap: Int = 4, background: Float = 1) -> Image {
+        let columnCount = rows.map(\.count).max() ?? 0
+        let widths = (0 ..< columnCount).map { c in rows.compactMap { c < $0.count ? $0[c].width : nil }.max() ?? 0 }
+        let heights = rows.map { $0.map(\.height).max() ?? 0 }
+        let width = widths.reduce(0, +) + gap * max(columnCount - 1, 0), height = heights.reduce(0, +) + gap * max(rows.count - 1, 0)
+        var sheet = Image(width: max(width, 1), height: max(height, 1), channels: 3, value: background)
+        var y = 0
+        for (r, row) in rows.enumerated() {
+            var x = 0
+            for (c, image) in row.enumerated() {
+                sheet.paste(image.channels == 3 ? image.opaque : image.luminance().rgb().opaque, x: x, y: y)
+                x += widths[c] + gap
+            }
+            y += heights[r] + gap
+        }
+        return sheet
+    }
+}

@@ -32,8 +32,8 @@ final class BlockErrorMap {
     /// (H + 1) × (W + 1) integral image of Σ_c T², in Double so that box sums do not cancel.
     private let squaredIntegral: [Double]
     private var boxSumCache: [[Int]: [Float]] = [:]
-    /// Candidate rows padded to whole 16-lane vectors.
-    private var paddedWidth: Int { (candidateWidth + 15) & ~15 }
+    /// Candidate rows padded to whole pairs of 16-lane vectors.
+    private var paddedWidth: Int { (candidateWidth + 31) & ~31 }
 
     /// `exemplar` must already contain every pixel a block at any candidate may read (padded when wrapping).
     init(exemplar: Image, blockSize: Int, candidates: Size, threads: Int) {
@@ -41,7 +41,7 @@ final class BlockErrorMap {
         self.candidateWidth = candidates.width
         self.candidateHeight = candidates.height
         self.threads = threads
-        paddedSamples = exemplar.samples + [Float](repeating: 0, count: blockSize + 80)
+        paddedSamples = exemplar.samples + [Float](repeating: 0, count: blockSize + 96)
         let w = exemplar.width, h = exemplar.height, n = exemplar.pixelCount
         var integral = [Double](repeating: 0, count: (w + 1) * (h + 1))
         for y in 0 ..< h {
@@ -73,6 +73,34 @@ final class BlockErrorMap {
         return total
     }
 
+    /// The same errors by the definition: for each candidate, Σ weight · (T − K)² pixel by pixel. The reference
+    /// that `errors(for:)` is tested and benchmarked against.
+    func naiveErrors(for regions: [TemplateRegion]) -> [Float] {
+        var total = [Float](repeating: 0, count: candidateWidth * candidateHeight)
+        let n = exemplar.pixelCount
+        for v in 0 ..< candidateHeight {
+            for u in 0 ..< candidateWidth {
+                var error: Float = 0
+                for region in regions {
+                    let k = region.pixels, kn = k.pixelCount
+                    var ssd: Float = 0
+                    for c in 0 ..< exemplar.channels {
+                        for y in 0 ..< k.height {
+                            for x in 0 ..< k.width {
+                                let d = exemplar.samples[c * n + (v + region.y + y) * exemplar.width + u + region.x + x]
+                                    - k.samples[c * kn + y * k.width + x]
+                                ssd += d * d
+                            }
+                        }
+                    }
+                    error += region.weight * ssd
+                }
+                total[v * candidateWidth + u] = error
+            }
+        }
+        return total
+    }
+
     /// Σ T² over the w × h rectangle at (u + x, v + y) for every candidate; the same few rectangles recur for
     /// every block, so they are computed once each.
     private func boxSums(x: Int, y: Int, width w: Int, height h: Int) -> [Float] {
@@ -91,34 +119,110 @@ final class BlockErrorMap {
         return sums
     }
 
-    /// Σ_p T(u + x + p)·K(p) for every candidate (u, v), rows padded to a multiple of 8 candidates.
+    /// Σ_p T(u + x + p)·K(p) for every candidate (u, v), rows padded to a multiple of 32 candidates.
     private func crossTerm(_ region: TemplateRegion) -> [Float] {
-        let k = region.pixels, w = k.width, h = k.height, kn = k.pixelCount, rx = region.x, ry = region.y
-        let width = exemplar.width, n = exemplar.pixelCount, channels = exemplar.channels, columns = paddedWidth
-        var cross = [Float](repeating: 0, count: columns * candidateHeight)
+        let k = region.pixels
+        // Three spare rows at the end: the last group of four candidate rows may run past the real ones.
+        var cross = [Float](repeating: 0, count: paddedWidth * (candidateHeight + 3))
         paddedSamples.withUnsafeBufferPointer { t in
-            k.samples.withUnsafeBufferPointer { kernel in
-                cross.withUnsafeMutableBufferPointer { out in
-                    // Sound: each candidate row v writes only its own row of `out`; the rest is read-only.
-                    let t = SharedReadBuffer(t), kernel = SharedReadBuffer(kernel), out = SharedBuffer(out)
-                    Parallel.forEach(candidateHeight, threads: threads) { v in
-                        let accumulator = out.base + v * columns
-                        for c in 0 ..< channels {
-                            for dy in 0 ..< h {
-                                let row = t.base + c * n + (v + ry + dy) * width + rx
-                                let weights = kernel.base + c * kn + dy * w
-                                multiplyAddShifted(row, weights: weights, count: w, into: accumulator, length: columns)
-                            }
-                        }
-                    }
+            cross.withUnsafeMutableBufferPointer { out in
+                // Sound: each group of candidate rows writes only its own rows of `out`; the rest is read-only.
+                let t = SharedReadBuffer(t), out = SharedBuffer(out)
+                if k.height >= 8 {
+                    crossTermFourRowsAtATime(t.base, k, region.x, region.y, into: out)
+                } else {
+                    crossTermRowByRow(t.base, k, region.x, region.y, into: out)
                 }
             }
         }
         return cross
     }
+
+    /// One candidate row at a time: for every template pixel, a weight times a run of exemplar pixels.
+    private func crossTermRowByRow(_ t: UnsafePointer<Float>, _ k: Image, _ rx: Int, _ ry: Int, into out: SharedBuffer<Float>) {
+        let w = k.width, h = k.height, kn = k.pixelCount, columns = paddedWidth
+        let width = exemplar.width, n = exemplar.pixelCount, channels = exemplar.channels
+        let t = SharedReadBuffer(UnsafeBufferPointer(start: t, count: paddedSamples.count))
+        k.samples.withUnsafeBufferPointer { kernel in
+            let kernel = SharedReadBuffer(kernel)
+            Parallel.forEach(candidateHeight, threads: threads) { v in
+                for c in 0 ..< channels {
+                    for dy in 0 ..< h {
+                        multiplyAddShifted(t.base + c * n + (v + ry + dy) * width + rx, weights: kernel.base + c * kn + dy * w,
+                                           count: w, into: out.base + v * columns, length: columns)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Four candidate rows at a time: each exemplar row serves the template rows of all four (dy = r − v), so
+    /// each vector load feeds four multiply-adds. The template gets three zero rows above and below, so that the
+    /// rows a group reaches past its template contribute nothing without a branch; a last group of fewer than four
+    /// rows writes its extra rows into the output's spare rows. For tall templates (h ≥ 8).
+    private func crossTermFourRowsAtATime(_ t: UnsafePointer<Float>, _ k: Image, _ rx: Int, _ ry: Int, into out: SharedBuffer<Float>) {
+        let w = k.width, h = k.height, kn = k.pixelCount, columns = paddedWidth
+        let width = exemplar.width, n = exemplar.pixelCount, channels = exemplar.channels, rows = candidateHeight
+        // padded[c][dy + 3][dx] = K_c(dy, dx), zero for dy outside 0..<h.
+        var padded = [Float](repeating: 0, count: channels * (h + 6) * w)
+        for c in 0 ..< channels { for dy in 0 ..< h { for dx in 0 ..< w { padded[(c * (h + 6) + dy + 3) * w + dx] = k.samples[c * kn + dy * w + dx] } } }
+        let t = SharedReadBuffer(UnsafeBufferPointer(start: t, count: paddedSamples.count))
+        padded.withUnsafeBufferPointer { kernel in
+            let kernel = SharedReadBuffer(kernel)
+            Parallel.forEach((rows + 3) / 4, threads: threads) { group in
+                let v0 = group * 4, count = min(4, rows - v0)
+                for c in 0 ..< channels {
+                    let plane = t.base + c * n, weights = kernel.base + c * (h + 6) * w
+                    // Exemplar rows v0 + ry … v0 + ry + count + h − 2; for row r, candidate v0 + i uses template row r − i.
+                    for r in 0 ..< count - 1 + h {
+                        let row = plane + (v0 + r + ry) * width + rx
+                        // Template rows for candidates i = 0…3 (index + 3 into the padded kernel; out-of-range rows are zero).
+                        let w0 = weights + (r + 3) * w, w1 = weights + (r + 2) * w
+                        let w2 = weights + (max(r + 1, 0)) * w, w3 = weights + max(r, 0) * w
+                        multiplyAddShiftedFour(row, weights: (w0, w1, w2, w3), count: w,
+                                               into: out.base + v0 * columns, stride: columns)
+                    }
+                }
+            }
+        }
+    }
 }
 
-/// accumulator[u] += Σ_{dx < count} weights[dx] · row[u + dx], for u < length (a multiple of 16).
+/// For i < 4: accumulator[i·stride + u] += Σ_{dx < count} weights_i[dx] · row[u + dx], for u < stride (a
+/// multiple of 32). Two pixel vectors and four broadcast weights feed eight fused multiply-adds per step.
+@inline(__always)
+private func multiplyAddShiftedFour(_ row: UnsafePointer<Float>,
+                                    weights: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+                                    count: Int, into accumulator: UnsafeMutablePointer<Float>, stride: Int) {
+    typealias Lanes = SIMD16<Float>
+    let raw = UnsafeRawPointer(row), size = MemoryLayout<Float>.stride, lane = Lanes.scalarCount * size
+    var u = 0
+    while u < stride {
+        let a0 = UnsafeMutableRawPointer(accumulator + u), a1 = UnsafeMutableRawPointer(accumulator + stride + u)
+        let a2 = UnsafeMutableRawPointer(accumulator + 2 * stride + u), a3 = UnsafeMutableRawPointer(accumulator + 3 * stride + u)
+        var s00 = a0.loadUnaligned(as: Lanes.self), s01 = a0.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
+        var s10 = a1.loadUnaligned(as: Lanes.self), s11 = a1.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
+        var s20 = a2.loadUnaligned(as: Lanes.self), s21 = a2.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
+        var s30 = a3.loadUnaligned(as: Lanes.self), s31 = a3.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
+        for dx in 0 ..< count {
+            let p0 = raw.loadUnaligned(fromByteOffset: (u + dx) * size, as: Lanes.self)
+            let p1 = raw.loadUnaligned(fromByteOffset: (u + dx) * size + lane, as: Lanes.self)
+            let k0 = Lanes(repeating: weights.0[dx]), k1 = Lanes(repeating: weights.1[dx])
+            let k2 = Lanes(repeating: weights.2[dx]), k3 = Lanes(repeating: weights.3[dx])
+            s00.addProduct(k0, p0); s01.addProduct(k0, p1)
+            s10.addProduct(k1, p0); s11.addProduct(k1, p1)
+            s20.addProduct(k2, p0); s21.addProduct(k2, p1)
+            s30.addProduct(k3, p0); s31.addProduct(k3, p1)
+        }
+        a0.storeBytes(of: s00, as: Lanes.self); a0.storeBytes(of: s01, toByteOffset: lane, as: Lanes.self)
+        a1.storeBytes(of: s10, as: Lanes.self); a1.storeBytes(of: s11, toByteOffset: lane, as: Lanes.self)
+        a2.storeBytes(of: s20, as: Lanes.self); a2.storeBytes(of: s21, toByteOffset: lane, as: Lanes.self)
+        a3.storeBytes(of: s30, as: Lanes.self); a3.storeBytes(of: s31, toByteOffset: lane, as: Lanes.self)
+        u += 2 * Lanes.scalarCount
+    }
+}
+
+/// accumulator[u] += Σ_{dx < count} weights[dx] · row[u + dx], for u < length (a multiple of 32).
 /// Four 16-lane accumulators at a time, so that each broadcast weight feeds four fused multiply-adds (one AVX-512
 /// instruction each, or two AVX2 ones).
 @inline(__always)

@@ -27,8 +27,8 @@ final class BlockSearcher {
         }
         // A tiny exemplar has too few candidates for an index to pay: search it exhaustively.
         switch count < 4 * OverlapIndex.shortlist ? .exhaustive : parameters.search {
-        case .exhaustive:
-            var errors = errorMap.errors(for: regions)
+        case .exhaustive, .naive:
+            var errors = parameters.search == .naive ? errorMap.naiveErrors(for: regions) : errorMap.errors(for: regions)
             exclude(excluded, from: &errors)
             let pick = chooseWithinTolerance(errors, tolerance: tolerance, random: &random)
             return (pick % width, pick / width)

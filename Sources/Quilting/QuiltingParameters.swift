@@ -6,6 +6,9 @@ public enum BlockSearch: String, Codable, Sendable, CaseIterable {
     case exhaustive
     /// FLANN over PCA-reduced overlap vectors, then the exact error of the returned candidates (approximate).
     case flann
+    /// The reference: every candidate's error summed pixel by pixel, one candidate at a time. Same answers as
+    /// `exhaustive` up to Float rounding, and much slower; for teaching and benchmarks.
+    case naive
 }
 
 /// Parameters of Image Quilting synthesis (Efros & Freeman 2001, §2). Defaults follow the paper.

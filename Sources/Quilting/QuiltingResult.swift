@@ -46,3 +46,39 @@ struct Stopwatch {
         start = now
     }
 }
+
+/// The JSON summary of a run (`--summary`): parameters, timings and the figures a comparison wants.
+public struct QuiltingSummary: Codable, Sendable {
+    public var method: String
+    public var outputWidth: Int
+    public var outputHeight: Int
+    public var secondsTotal: Double
+    public var timings: [StageTiming]
+    public var meanOverlapError: Double
+    public var blocks: Int
+    /// Fraction of exemplar pixels that appear in the output.
+    public var sourceCoverage: Double
+    public var synthesis: QuiltingParameters?
+    public var transfer: TransferParameters?
+
+    public init(_ result: QuiltingResult, synthesis: QuiltingParameters? = nil, transfer: TransferParameters? = nil) {
+        method = transfer == nil ? "quilting-synthesis" : "quilting-transfer"
+        outputWidth = result.image.width
+        outputHeight = result.image.height
+        secondsTotal = result.secondsTotal
+        timings = result.timings
+        meanOverlapError = result.meanOverlapError
+        blocks = result.blockCount
+        sourceCoverage = result.sourceMap.coverage
+        self.synthesis = synthesis
+        self.transfer = transfer
+    }
+
+    /// Pretty-printed JSON with snake_case keys.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

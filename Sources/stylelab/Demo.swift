@@ -1,11 +1,16 @@
 import ArgumentParser
 import Foundation
 import Imaging
+import Quilting
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the main job on the embedded default images and print where the results are.",
-        discussion: "Until the algorithms land, the demo shows the shared Imaging module: pyramids of every embedded image.")
+        abstract: "Run the main job on the embedded images and print where the pictures are.",
+        discussion: """
+        Until the comparison runner lands, the demo runs what exists: Image Quilting synthesis of the embedded \
+        textures (with seams and source maps), texture transfer onto an embedded photo, and the pyramids of every \
+        embedded image. `overview.png` puts the quilting results side by side.
+        """)
 
     @Option(help: "Output folder.") var out: String = "demo-out"
     @Option(help: "Folder of the embedded set.") var embedded: String = "datasets/embedded"
@@ -13,20 +18,38 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let names = try FileManager.default.contentsOfDirectory(atPath: embedded)
-                .filter { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }.sorted()
-            guard !names.isEmpty else {
-                throw ImageError.fileNotFound(path: embedded + "/*.png (run from the repository's top folder)")
-            }
             let bar = ProgressBar(quiet: quiet)
+            func path(_ parts: String...) -> String { ([out] + parts).joined(separator: "/") }
+            func load(_ name: String) throws -> Image { try Image(contentsOf: "\(embedded)/\(name).png") }
+            try FileManager.default.createDirectory(atPath: path("quilting"), withIntermediateDirectories: true)
+
+            // Rows of the overview: exemplar | synthesis | seams | source map.
+            var rows: [[Image]] = []
+            for name in ["brick", "grass", "gravel"] {
+                let texture = try load(name).resized(to: Size(width: 128, height: 128), method: .area)
+                let result = try synthesize(texture, size: Size(width: 256, height: 256),
+                                            QuiltingParameters(blockSize: 32, seed: 1), progress: bar.sink)
+                try result.image.write(to: path("quilting", "\(name)-synthesis.png"))
+                try result.seamOverlay().write(to: path("quilting", "\(name)-seams.png"))
+                try result.sourceMap.colourCoded().write(to: path("quilting", "\(name)-source-map.png"))
+                rows.append([texture, result.image, result.seamOverlay(), result.sourceMap.colourCoded()])
+            }
+            // Transfer needs a texture whose blocks differ in brightness: coffee's dark and light regions can draw the cat.
+            let photo = try load("chelsea"), texture = try load("coffee")
+            let transferred = try transfer(texture, onto: photo, TransferParameters(quilting: QuiltingParameters(blockSize: 24, seed: 1)),
+                                           progress: bar.sink)
+            try transferred.image.write(to: path("quilting", "chelsea-in-coffee.png"))
+            rows.append([texture, photo, transferred.image, transferred.sourceMap.colourCoded()])
+            try Image.grid(rows, gap: 6).write(to: path("overview.png"))
+
+            let names = try FileManager.default.contentsOfDirectory(atPath: embedded).filter { $0.hasSuffix(".png") }.sorted()
             for (number, name) in names.enumerated() {
                 bar.sink?("demo: pyramids", number, of: names.count, detail: name)
-                let image = try Image(contentsOf: (embedded as NSString).appendingPathComponent(name))
                 let stem = (name as NSString).deletingPathExtension
-                _ = try writePyramid(of: image, levels: 5, to: (out as NSString).appendingPathComponent(stem), progress: nil)
+                _ = try writePyramid(of: try load(stem), levels: 5, to: path("pyramids", stem), progress: nil)
             }
             bar.sink?("demo: pyramids", names.count, of: names.count)
-            print("demo: pyramids of \(names.count) embedded images in \(out)/ — start with \(out)/\(names[0].split(separator: ".")[0])/overview.png")
+            print("demo: quilting in \(path("quilting")), pyramids in \(path("pyramids")); start with \(path("overview.png"))")
         }
     }
 }

@@ -100,3 +100,40 @@ func scratchFolder() -> String {
         for library in ["FLANN", "OpenBLAS", "libpng", "libjpeg"] { #expect(run.standardOutput.contains(library)) }
     }
 }
+
+@Suite struct QuiltCLITests {
+    let texture = URL(fileURLWithPath: embeddedPhoto).deletingLastPathComponent().appendingPathComponent("gravel.png").path
+
+    @Test func synthesizeWritesImageMapsAndSummary() throws {
+        let folder = scratchFolder()
+        let small = folder + "/texture.png"
+        try Image(contentsOf: texture).resized(to: Size(width: 64, height: 64), method: .area).write(to: small)
+        let run = try CLIRun(["quilt", "synthesize", "--texture", small, "--size", "96x80", "--block", "24", "--seed", "3",
+                              "--source-map", folder + "/map.png", "--seams", folder + "/seams.png",
+                              "--summary", folder + "/summary.json", "-o", folder + "/out.png", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try Image(contentsOf: folder + "/out.png").size == Size(width: 96, height: 80))
+        #expect(try Image(contentsOf: folder + "/map.png").size == Size(width: 96, height: 80))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
+        #expect(summary?["seconds_total"] is Double && summary?["mean_overlap_error"] is Double && summary?["synthesis"] != nil)
+    }
+
+    @Test func blockLargerThanTextureIsOneLine() throws {
+        let run = try CLIRun(["quilt", "synthesize", "--texture", texture, "--size", "64x64", "--block", "4000",
+                              "-o", scratchFolder() + "/out.png"])
+        #expect(run.status == 1)
+        #expect(run.standardError.split(separator: "\n").count == 1 && run.standardError.contains("--block 4000"))
+    }
+
+    @Test func transferRunsWithAnAlphaSchedule() throws {
+        // Small inputs: the test binary is a debug build, where the vector kernels run unoptimised.
+        let folder = scratchFolder()
+        try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 60, height: 40), method: .area).write(to: folder + "/target.png")
+        try Image(contentsOf: texture).resized(to: Size(width: 64, height: 64), method: .area).write(to: folder + "/texture.png")
+        let run = try CLIRun(["quilt", "transfer", "--texture", folder + "/texture.png", "--target", folder + "/target.png",
+                              "--block", "12", "--passes", "2", "--alpha-schedule", "0.2,0.8", "--correspondence", "luminance",
+                              "-o", folder + "/t.png", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try Image(contentsOf: folder + "/t.png").size == Size(width: 60, height: 40))
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import Imaging
+
+/// What a texture-transfer block must resemble in the target (Efros & Freeman 2001, §3).
+public enum Correspondence: Codable, Sendable, Equatable {
+    /// Luminance of texture and target.
+    case luminance
+    /// Luminance blurred with a Gaussian of this σ (in pixels): matches shading, not detail.
+    case blurredLuminance(sigma: Float)
+    /// A user's pair of maps: the first registered with the texture, the second with the target (their
+    /// luminance is compared), e.g. an orientation map or a hand-painted label map.
+    case maps(texture: String, target: String)
+}
+
+/// Parameters of texture transfer. Defaults follow the paper where it gives them.
+public struct TransferParameters: Codable, Sendable, Equatable {
+    /// Synthesis settings of the first pass (block size B, overlap, tolerance, search, wrap, seed, threads).
+    public var quilting: QuiltingParameters
+    /// Number of passes N; the paper uses 3 to 5.
+    public var passes: Int
+    /// Each pass's block is this fraction of the previous one (the paper: "reduced by a third each time").
+    public var blockShrink: Float
+    /// α for each pass; nil means the paper's α_i = 0.8 · (i − 1)/(N − 1) + 0.1.
+    public var alphaSchedule: [Float]?
+    public var correspondence: Correspondence
+    /// Match the target's luminance mean and σ to the texture's before comparing (Hertzmann et al. 2001, §3.4);
+    /// without it a dark target draws only from the darkest blocks of the texture.
+    public var remapLuminance: Bool
+
+    public init(quilting: QuiltingParameters = QuiltingParameters(blockSize: 36, tolerance: 0.1), passes: Int = 3,
+                blockShrink: Float = 2.0 / 3.0, alphaSchedule: [Float]? = nil,
+                correspondence: Correspondence = .blurredLuminance(sigma: 2), remapLuminance: Bool = true) {
+        self.quilting = quilting
+        self.passes = passes
+        self.blockShrink = blockShrink
+        self.alphaSchedule = alphaSchedule
+        self.correspondence = correspondence
+        self.remapLuminance = remapLuminance
+    }
+
+    /// α of pass i (0-based).
+    public func alpha(pass i: Int) -> Float {
+        if let alphaSchedule { return alphaSchedule[i] }
+        return passes == 1 ? 0.1 : 0.8 * Float(i) / Float(passes - 1) + 0.1
+    }
+
+    /// Block size of pass i (0-based): B · shrink^i, at least 3.
+    public func blockSize(pass i: Int) -> Int {
+        max(3, Int((Float(quilting.blockSize) * pow(blockShrink, Float(i))).rounded()))
+    }
+
+    public func validate(textureSize: Size) throws {
+        try quilting.validate(exemplarSize: textureSize)
+        guard passes >= 1 && passes <= 20 else {
+            throw QuiltingError.invalidParameter(flag: "--passes", value: "\(passes)", expected: "1 to 20")
+        }
+        guard blockShrink > 0 && blockShrink <= 1 else {
+            throw QuiltingError.invalidParameter(flag: "--block-shrink", value: "\(blockShrink)", expected: "in (0, 1]")
+        }
+        if let alphaSchedule {
+            guard alphaSchedule.count == passes, alphaSchedule.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
+                throw QuiltingError.invalidParameter(flag: "--alpha-schedule", value: alphaSchedule.map { "\($0)" }.joined(separator: ","),
+                                                     expected: "\(passes) values in [0, 1], one per pass")
+            }
+        }
+        if case .blurredLuminance(let sigma) = correspondence, !(sigma >= 0) {
+            throw QuiltingError.invalidParameter(flag: "--correspondence blurred", value: "\(sigma)", expected: "σ ≥ 0")
+        }
+    }
+}
+
+/// Image Quilting texture transfer (Efros & Freeman 2001, §3).
+///
+/// Each block minimises α · (overlap error) + (1 − α) · (correspondence error against the target). Over N passes
+/// the block shrinks by a third and α grows from 0.1 to 0.9, and from the second pass on a block also matches what
+/// the previous pass put there, so the picture is refined rather than redrawn. Errors are means per sample, so α
+/// weighs terms of different sizes fairly. `textureMap` and `targetMap` are used with `.maps` (same sizes as
+/// texture and target); otherwise they are derived from the images.
+public func transfer(_ texture: Image, onto target: Image, _ p: TransferParameters = TransferParameters(),
+                     textureMap: Image? = nil, targetMap: Image? = nil,
+                     progress: ProgressSink? = nil) throws -> QuiltingResult {
+    guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
+    guard !target.isEmpty else { throw QuiltingError.emptyImage(role: "target") }
+    try p.validate(textureSize: texture.size)
+    let texture = texture.opaque.rgb(), target = target.opaque.rgb()
+    var (textureGuide, targetGuide) = try correspondenceMaps(texture, target, p, textureMap: textureMap, targetMap: targetMap)
+    if p.remapLuminance { targetGuide = targetGuide.remapped(toMatch: textureGuide.channelStatistics()[0]) }
+
+    var clock = Stopwatch()
+    var previous: Image? = nil
+    var result: QuiltingResult? = nil
+    let totalBlocks = (0 ..< p.passes).reduce(0) { total, i in
+        let b = p.blockSize(pass: i)
+        return total + BlockGrid(size: target.size, blockSize: b, overlap: max(1, b / 6)).blocks.count
+    }
+    var done = 0
+    for pass in 0 ..< p.passes {
+        var q = p.quilting
+        q.blockSize = p.blockSize(pass: pass)
+        q.overlap = pass == 0 ? p.quilting.overlap : nil
+        try q.validate(exemplarSize: texture.size)
+        let alpha = p.alpha(pass: pass)
+        let passResult = try transferPass(texture: texture, textureGuide: textureGuide, targetGuide: targetGuide,
+                                          previous: previous, parameters: q, alpha: alpha, pass: pass, clock: &clock) {
+            done += 1
+            progress?("transfer pass \(pass + 1)/\(p.passes)", done, of: totalBlocks)
+        }
+        previous = passResult.image
+        result = passResult
+    }
+    guard var final = result else { throw QuiltingError.invalidParameter(flag: "--passes", value: "0", expected: "≥ 1") }
+    final.timings = clock.timings
+    return final
+}
+
+/// Texture and target correspondence maps, one channel each, same sizes as texture and target.
+func correspondenceMaps(_ texture: Image, _ target: Image, _ p: TransferParameters, textureMap: Image?,
+                        targetMap: Image?) throws -> (Image, Image) {
+    switch p.correspondence {
+    case .luminance:
+        return (texture.luminance(), target.luminance())
+    case .blurredLuminance(let sigma):
+        return (texture.luminance().gaussianBlurred(sigma: sigma), target.luminance().gaussianBlurred(sigma: sigma))
+    case .maps:
+        guard let textureMap, let targetMap else {
+            throw QuiltingError.invalidParameter(flag: "--correspondence", value: "maps",
+                                                 expected: "two map images, MAP_TEXTURE,MAP_TARGET")
+        }
+        guard textureMap.size == texture.size else { throw QuiltingError.sizeMismatch(role: "texture map", expected: texture.size, got: textureMap.size) }
+        guard targetMap.size == target.size else { throw QuiltingError.sizeMismatch(role: "target map", expected: target.size, got: targetMap.size) }
+        return (textureMap.luminance(), targetMap.luminance())
+    }
+}
+
+/// One pass of transfer at one block size.
+private func transferPass(texture: Image, textureGuide: Image, targetGuide: Image, previous: Image?,
+                          parameters q: QuiltingParameters, alpha: Float, pass: Int, clock: inout Stopwatch,
+                          blockDone: () -> Void) throws -> QuiltingResult {
+    let b = q.blockSize, o = q.resolvedOverlap, c = texture.channels
+    let threads = q.threads ?? Parallel.defaultThreads
+    let exemplar = PreparedExemplar(texture, blockSize: b, wrap: q.wrap)
+    let guideExemplar = PreparedExemplar(textureGuide, blockSize: b, wrap: q.wrap)
+    let colourErrors = BlockErrorMap(exemplar: exemplar.image, blockSize: b, candidates: exemplar.candidates, threads: threads)
+    let guideErrors = BlockErrorMap(exemplar: guideExemplar.image, blockSize: b, candidates: exemplar.candidates, threads: threads)
+    let grid = BlockGrid(size: targetGuide.size, blockSize: b, overlap: o)
+    // The target guide and the previous pass, extended by their edge pixels to the canvas (the last blocks may
+    // reach past the target's edge; that part is cropped away at the end).
+    let guide = targetGuide.extended(to: grid.canvasSize)
+    let earlier = previous?.extended(to: grid.canvasSize)
+    var canvas = QuiltingCanvas(size: grid.canvasSize, channels: c, exemplarSize: texture.size, blockSize: b, overlap: o)
+    let blockSamples = Float(b * b)
+    clock.lap("prepare exemplar")
+    for block in grid.blocks {
+        let overlapPixels = Float(canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop, weight: 1)
+            .reduce(0) { $0 + $1.pixels.pixelCount } * c)
+        var colourRegions = canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop,
+                                                  weight: overlapPixels > 0 ? alpha / overlapPixels : 0)
+        if let earlier {
+            colourRegions.append(TemplateRegion(x: 0, y: 0, pixels: earlier.cropped(x: block.x, y: block.y, width: b, height: b),
+                                                weight: alpha / (blockSamples * Float(c))))
+        }
+        let guideRegion = TemplateRegion(x: 0, y: 0, pixels: guide.cropped(x: block.x, y: block.y, width: b, height: b),
+                                         weight: (1 - alpha) / blockSamples)
+        var errors = colourErrors.errors(for: colourRegions)
+        let correspondence = guideErrors.errors(for: [guideRegion])
+        for i in errors.indices { errors[i] += correspondence[i] }
+        var random = RandomSource(seed: q.seed, stream: [pass + 1, block.column, block.row])
+        let width = exemplar.candidates.width
+        let pick = chooseWithinTolerance(errors, tolerance: q.tolerance, random: &random)
+        clock.lap("search blocks")
+        canvas.place(blockAt: pick % width, pick / width, from: exemplar.image, exemplarSize: texture.size,
+                     px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop)
+        clock.lap("cut and copy")
+        blockDone()
+    }
+    return canvas.result(croppedTo: targetGuide.size, timings: [], blockCount: grid.blocks.count)
+}
+
+extension Image {
+    /// The image enlarged to `size` (never smaller) by repeating its last row and column.
+    func extended(to size: Size) -> Image {
+        if size == self.size { return self }
+        var out = Image(width: size.width, height: size.height, channels: channels)
+        let n = pixelCount, m = out.pixelCount
+        for c in 0 ..< channels {
+            for y in 0 ..< size.height {
+                for x in 0 ..< size.width {
+                    out.samples[c * m + y * size.width + x] = samples[c * n + min(y, height - 1) * width + min(x, width - 1)]
+                }
+            }
+        }
+        return out
+    }
+}
