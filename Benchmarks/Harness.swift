@@ -27,7 +27,7 @@ struct Harness {
             let fill = String(repeating: " ", count: max(0, width - text.count))
             return right ? fill + text : text + fill
         }
-        print(pad(suite, 7) + pad(name, 60) + pad(shown, 9, right: true) + " " + pad(unit, 10) + note)
+        print(pad(suite, 9) + pad(name, 60) + pad(shown, 9, right: true) + " " + pad(unit, 10) + note)
     }
 
     /// Writes every result as JSON (for comparing runs).

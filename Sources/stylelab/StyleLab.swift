@@ -6,9 +6,21 @@ import NearestNeighbors
 /// lives in the library, so anything this program does is one function call away for a library user.
 @main
 struct StyleLab: ParsableCommand {
+    /// Parses and runs; any user error (a bad option as much as a bad file) ends as one line on stderr and exit
+    /// status 1. Help and version requests print as usual.
     static func main() {
         BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)  // already reported by `reportingErrors`
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("stylelab: \(line)\n".utf8))
+            Foundation.exit(1)
+        }
     }
 
     static let configuration = CommandConfiguration(
