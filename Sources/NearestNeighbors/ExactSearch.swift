@@ -34,6 +34,7 @@ public struct ExactSearch: NearestNeighborSearch {
     public func search(_ queries: FeatureMatrix, k: Int) -> Neighbours {
         precondition(queries.dimension == dimension, "query dimension \(queries.dimension) ≠ \(dimension)")
         let k = min(k, count), d = dimension
+        if queries.rows == 0 || k <= 0 { return Neighbours(k: max(k, 0), indices: [], squaredDistances: []) }
         var result = Neighbours(k: k, indices: [Int32](repeating: -1, count: queries.rows * k),
                                 squaredDistances: [Float](repeating: .infinity, count: queries.rows * k))
         let centredQueries = ExactSearch.subtracting(mean, from: queries)

@@ -110,6 +110,7 @@ public final class FLANNIndex: NearestNeighborSearch, @unchecked Sendable {
     public func search(_ queries: FeatureMatrix, k: Int, checks: Int, threads: Int = Parallel.defaultThreads) -> Neighbours {
         precondition(queries.dimension == dimension, "query dimension \(queries.dimension) ≠ \(dimension)")
         let k = min(k, count)
+        if queries.rows == 0 || k <= 0 { return Neighbours(k: max(k, 0), indices: [], squaredDistances: []) }
         var indices = [Int32](repeating: -1, count: queries.rows * k)
         var distances = [Float](repeating: .infinity, count: queries.rows * k)
         let block = 512, blocks = (queries.rows + block - 1) / block

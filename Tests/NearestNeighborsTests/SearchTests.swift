@@ -37,6 +37,12 @@ let patchQueries = SyntheticImage.analogyStyleFeatures(of: SyntheticImage.natura
         #expect(found.index(query: 0) == 42 && found.squaredDistance(query: 0) < 1e-5)
     }
 
+    @Test func noQueriesGiveNoAnswers() throws {
+        let database = randomMatrix(rows: 50, dimension: 4, seed: 6)
+        #expect(try ExactSearch(database).search(FeatureMatrix(rows: 0, dimension: 4), k: 3).queryCount == 0)
+        #expect(try FLANNIndex(database).search(FeatureMatrix(rows: 0, dimension: 4), k: 3).queryCount == 0)
+    }
+
     @Test func emptyDatabaseIsRefused() {
         #expect(throws: SearchError.emptyDatabase) { try ExactSearch(FeatureMatrix(rows: 0, dimension: 4)) }
     }
