@@ -151,10 +151,10 @@ private func transferPass(texture: Image, textureGuide: Image, targetGuide: Imag
     let blockSamples = Float(b * b)
     clock.lap("prepare exemplar")
     for block in grid.blocks {
-        let overlapPixels = Float(canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop, weight: 1)
-            .reduce(0) { $0 + $1.pixels.pixelCount } * c)
-        var colourRegions = canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop,
-                                                  weight: overlapPixels > 0 ? alpha / overlapPixels : 0)
+        // Mean squared error per sample for each term, so that α weighs terms of different sizes fairly.
+        var colourRegions = canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop, weight: 1)
+        let overlapSamples = Float(colourRegions.reduce(0) { $0 + $1.pixels.pixelCount } * c)
+        for i in colourRegions.indices { colourRegions[i].weight = alpha / overlapSamples }
         if let earlier {
             colourRegions.append(TemplateRegion(x: 0, y: 0, pixels: earlier.cropped(x: block.x, y: block.y, width: b, height: b),
                                                 weight: alpha / (blockSamples * Float(c))))
