@@ -8,6 +8,19 @@ struct TemplateRegion {
     var pixels: Image
     /// Weight of this region's squared error in the total.
     var weight: Float
+
+    /// Σ_r w_r K_r laid over the rectangle (x, y, width, height), weight 1: the kernel of the folded cross term.
+    static func folding(_ regions: [TemplateRegion], x: Int, y: Int, width: Int, height: Int) -> TemplateRegion {
+        let channels = regions[0].pixels.channels
+        var kernel = Image(width: width, height: height, channels: channels)
+        for r in regions {
+            let k = r.pixels
+            for c in 0 ..< channels {
+                for j in 0 ..< k.height { for i in 0 ..< k.width { kernel[r.x - x + i, r.y - y + j, c] += r.weight * k[i, j, c] } }
+            }
+        }
+        return TemplateRegion(x: x, y: y, pixels: kernel, weight: 1)
+    }
 }
 
 /// Sum of squared differences between template regions and the exemplar at *every* candidate position at once.
@@ -57,17 +70,33 @@ final class BlockErrorMap {
     }
 
     /// The weighted SSD of all regions at every candidate, row-major (candidateHeight × candidateWidth).
+    ///
+    /// Regions that overlap each other (transfer's overlap strips inside its previous-pass block) are folded into
+    /// one template first: Σ_r w_r Σ (T − K_r)² = Σ_r w_r ΣT² − 2 Σ T·(Σ_r w_r K_r) + Σ_r w_r ΣK_r², so their
+    /// cross terms cost one correlation over the union instead of one per region.
     func errors(for regions: [TemplateRegion]) -> [Float] {
+        let regions = regions.filter { $0.pixels.width > 0 && $0.pixels.height > 0 }
         var total = [Float](repeating: 0, count: candidateWidth * candidateHeight)
-        for region in regions where region.pixels.width > 0 && region.pixels.height > 0 {
-            let cross = crossTerm(region)
+        guard !regions.isEmpty else { return total }
+        let x0 = regions.map(\.x).min()!, y0 = regions.map(\.y).min()!
+        let x1 = regions.map { $0.x + $0.pixels.width }.max()!, y1 = regions.map { $0.y + $0.pixels.height }.max()!
+        let folds = regions.count > 1 && (x1 - x0) * (y1 - y0) <= regions.reduce(0) { $0 + $1.pixels.pixelCount }
+        let templates = folds ? [TemplateRegion.folding(regions, x: x0, y: y0, width: x1 - x0, height: y1 - y0)] : regions
+        var squares = [Float](repeating: 0, count: total.count)  // Σ_r w_r Σ T² over each region
+        for region in regions {
             let boxes = boxSums(x: region.x, y: region.y, width: region.pixels.width, height: region.pixels.height)
-            let constant = region.pixels.samples.reduce(Float(0)) { $0 + $1 * $1 }
-            for v in 0 ..< candidateHeight {
-                for u in 0 ..< candidateWidth {
-                    let i = v * candidateWidth + u
-                    total[i] += region.weight * max(boxes[i] - 2 * cross[v * paddedWidth + u] + constant, 0)
-                }
+            for i in squares.indices { squares[i] += region.weight * boxes[i] }
+        }
+        let constant = regions.reduce(Float(0)) { $0 + $1.weight * $1.pixels.samples.reduce(0) { $0 + $1 * $1 } }
+        var cross = [Float](repeating: 0, count: paddedWidth * (candidateHeight + 3))
+        for template in templates {
+            let c = crossTerm(template)
+            for i in cross.indices { cross[i] += template.weight * c[i] }
+        }
+        for v in 0 ..< candidateHeight {
+            for u in 0 ..< candidateWidth {
+                let i = v * candidateWidth + u
+                total[i] = max(squares[i] - 2 * cross[v * paddedWidth + u] + constant, 0)
             }
         }
         return total
@@ -176,11 +205,19 @@ final class BlockErrorMap {
                     // Exemplar rows v0 + ry … v0 + ry + count + h − 2; for row r, candidate v0 + i uses template row r − i.
                     for r in 0 ..< count - 1 + h {
                         let row = plane + (v0 + r + ry) * width + rx
-                        // Template rows for candidates i = 0…3 (index + 3 into the padded kernel; out-of-range rows are zero).
-                        let w0 = weights + (r + 3) * w, w1 = weights + (r + 2) * w
-                        let w2 = weights + (max(r + 1, 0)) * w, w3 = weights + max(r, 0) * w
-                        multiplyAddShiftedFour(row, weights: (w0, w1, w2, w3), count: w,
-                                               into: out.base + v0 * columns, stride: columns)
+                        if r >= 3 && r < h {
+                            // All four candidates use this row: template rows r, r − 1, r − 2, r − 3.
+                            let w0 = weights + (r + 3) * w, w1 = weights + (r + 2) * w
+                            let w2 = weights + (r + 1) * w, w3 = weights + r * w
+                            multiplyAddShiftedFour(row, weights: (w0, w1, w2, w3), count: w,
+                                                   into: out.base + v0 * columns, stride: columns)
+                        } else {
+                            // The group's first and last rows reach only some candidates: one at a time.
+                            for i in max(0, r - h + 1) ... min(3, r) {
+                                multiplyAddShifted(row, weights: weights + (r - i + 3) * w, count: w,
+                                                   into: out.base + (v0 + i) * columns, length: columns)
+                            }
+                        }
                     }
                 }
             }

@@ -76,16 +76,25 @@ final class OverlapIndex {
     init(exemplar: PreparedExemplar, regions: [TemplateRegion], seed: UInt64) throws {
         self.exemplar = exemplar
         let width = exemplar.candidates.width, count = width * exemplar.candidates.height
-        var vectors = FeatureMatrix(rows: count, dimension: OverlapIndex.dimension(of: regions, channels: exemplar.image.channels))
-        for candidate in 0 ..< count {
-            let row = OverlapIndex.vector(exemplar.image, u: candidate % width, v: candidate / width, regions: regions)
-            vectors.values.replaceSubrange(candidate * vectors.dimension ..< (candidate + 1) * vectors.dimension, with: row)
+        let dimension = OverlapIndex.dimension(of: regions, channels: exemplar.image.channels)
+        func vectors(_ candidates: [Int]) -> FeatureMatrix {
+            FeatureMatrix(rows: candidates.count, dimension: dimension, values: candidates.flatMap {
+                OverlapIndex.vector(exemplar.image, u: $0 % width, v: $0 / width, regions: regions)
+            })
         }
         // 24 components keep most of an overlap's structure (natural textures are smooth at this scale); the
-        // exact re-scoring of the shortlist repairs the rest.
-        pca = try PCA(fitting: vectors, keeping: .dimensions(min(24, vectors.dimension)), sampleLimit: 20_000)
-        index = try FLANNIndex(pca.project(vectors), configuration: FLANNConfiguration(algorithm: .kdForest(trees: 4),
-                                                                                        checks: 256, seed: seed))
+        // exact re-scoring of the shortlist repairs the rest. The projection is fitted on 4,000 evenly spaced
+        // candidates, and all candidates are projected in chunks, so the full vectors (1,188 floats each for a
+        // 36-pixel block) never have to exist all at once.
+        let sample = Array(stride(from: 0, to: count, by: max(1, count / 4_000)))
+        pca = try PCA(fitting: vectors(sample), keeping: .dimensions(min(24, dimension)))
+        var projected: [Float] = []
+        projected.reserveCapacity(count * pca.outputDimension)
+        for start in stride(from: 0, to: count, by: 4096) {
+            projected += pca.project(vectors(Array(start ..< min(start + 4096, count)))).values
+        }
+        index = try FLANNIndex(FeatureMatrix(rows: count, dimension: pca.outputDimension, values: projected),
+                               configuration: FLANNConfiguration(algorithm: .kdForest(trees: 4), checks: 256, seed: seed))
     }
 
     /// The shortlist of candidates nearest to the regions' pixels, with their exact squared errors.
