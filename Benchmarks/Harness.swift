@@ -6,10 +6,16 @@ struct Harness {
     var results: [(suite: String, name: String, value: Double, unit: String, note: String)] = []
     let filter: String?
 
-    /// Median wall time of `repetitions` runs of `body`, after one warm-up run.
+    /// Median wall time of `repetitions` runs of `body`, after one warm-up run (0 repetitions: the single
+    /// run's time, for baselines too slow to repeat).
     func time(repetitions: Int = 5, _ body: () -> Void) -> Double {
-        body()
         var times: [Double] = []
+        if repetitions == 0 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        body()
         for _ in 0 ..< repetitions {
             let start = DispatchTime.now().uptimeNanoseconds
             body()

@@ -50,34 +50,54 @@ public struct NeighbourhoodShape: Equatable, Sendable {
     public var radius: Int { side / 2 }
 }
 
-extension Image {
+/// Planar samples seen through a pointer: what a loop reads while another part of it writes the same image
+/// (Image Analogies reads B′'s causal neighbourhood while B′ is being synthesised).
+public struct PlanarView: @unchecked Sendable {
+    // @unchecked Sendable: a view promises only reads of pixels that no thread is writing.
+    public let base: UnsafePointer<Float>
+    public let width: Int, height: Int, channels: Int
+    public init(base: UnsafePointer<Float>, width: Int, height: Int, channels: Int) {
+        self.base = base; self.width = width; self.height = height; self.channels = channels
+    }
+
     /// Writes the √w-weighted neighbourhood of (x, y) into `output`: channel after channel, each in the shape's
     /// offset order, `shape.count × channels` values. Pixels outside the image are read through `boundary`.
     @inlinable
     public func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
                                    into output: UnsafeMutablePointer<Float>) {
         let n = width * height
-        samples.withUnsafeBufferPointer { src in
-            var k = 0
-            let interior = x - shape.radius >= 0 && y - shape.radius >= 0
-                && x + shape.radius < width && y + shape.radius < height
-            for c in 0 ..< channels {
-                let plane = c * n
-                for (o, offset) in shape.offsets.enumerated() {
-                    let value: Float
-                    if interior {
-                        value = src[plane + (y + offset.y) * width + x + offset.x]
-                    } else if let sx = boundary.index(x + offset.x, count: width),
-                              let sy = boundary.index(y + offset.y, count: height) {
-                        value = src[plane + sy * width + sx]
-                    } else {
-                        value = boundary.outsideValue
-                    }
-                    output[k] = value * shape.sqrtWeights[o]
-                    k += 1
+        var k = 0
+        let interior = x - shape.radius >= 0 && y - shape.radius >= 0 && x + shape.radius < width && y + shape.radius < height
+        for c in 0 ..< channels {
+            let plane = base + c * n
+            for (o, offset) in shape.offsets.enumerated() {
+                let value: Float
+                if interior {
+                    value = plane[(y + offset.y) * width + x + offset.x]
+                } else if let sx = boundary.index(x + offset.x, count: width), let sy = boundary.index(y + offset.y, count: height) {
+                    value = plane[sy * width + sx]
+                } else {
+                    value = boundary.outsideValue
                 }
+                output[k] = value * shape.sqrtWeights[o]
+                k += 1
             }
         }
+    }
+}
+
+extension Image {
+    /// Runs `body` with a read-only view of the samples.
+    @inlinable
+    public func withView<R>(_ body: (PlanarView) throws -> R) rethrows -> R {
+        try samples.withUnsafeBufferPointer { try body(PlanarView(base: $0.baseAddress!, width: width, height: height, channels: channels)) }
+    }
+
+    /// Writes the √w-weighted neighbourhood of (x, y) into `output` (see `PlanarView.writeNeighbourhood`).
+    @inlinable
+    public func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
+                                   into output: UnsafeMutablePointer<Float>) {
+        withView { $0.writeNeighbourhood(x: x, y: y, shape: shape, boundary: boundary, into: output) }
     }
 
     /// The neighbourhood vector of every pixel, in scan-line order, optionally followed by the neighbourhood of

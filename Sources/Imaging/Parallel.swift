@@ -40,3 +40,23 @@ public struct SharedReadBuffer<Element>: @unchecked Sendable {
     public init(_ buffer: UnsafeBufferPointer<Element>) { base = buffer.baseAddress! }
     @inlinable public subscript(i: Int) -> Element { base[i] }
 }
+
+extension Parallel {
+    /// Runs `body(worker)` for worker = 0 ..< workers, each on its own thread, all at the same time, and returns
+    /// when all have finished. Unlike `forEach` (whose items may run one after another), this is safe for workers
+    /// that wait on each other, as the rows of a wavefront do.
+    public static func concurrently(workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard workers > 1 else { body(0); return }
+        let done = DispatchSemaphore(value: 0)
+        for worker in 1 ..< workers {
+            let thread = Thread {
+                body(worker)
+                done.signal()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        body(0)
+        for _ in 1 ..< workers { done.wait() }
+    }
+}

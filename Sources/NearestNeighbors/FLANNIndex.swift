@@ -55,7 +55,7 @@ public final class FLANNIndex: NearestNeighborSearch, @unchecked Sendable {
 
     // @unchecked Sendable: `data` and `handle` are written only in init and freed in deinit; FLANN's search is const.
     private let data: UnsafeMutableBufferPointer<Float>
-    private let handle: OpaquePointer
+    fileprivate let handle: OpaquePointer
 
     public init(_ database: FeatureMatrix, configuration: FLANNConfiguration = FLANNConfiguration()) throws {
         try configuration.validate()
@@ -130,6 +130,15 @@ public final class FLANNIndex: NearestNeighborSearch, @unchecked Sendable {
             }
         }
         return Neighbours(k: k, indices: indices, squaredDistances: distances)
+    }
+}
+
+extension FLANNIndex {
+    /// One query on the calling thread, without allocating: the k nearest rows' indices and squared distances
+    /// are written to the given buffers. For loops that must query one vector at a time (Image Analogies).
+    public func searchOne(_ query: UnsafePointer<Float>, k: Int, checks: Int, indices: UnsafeMutablePointer<Int32>,
+                          squaredDistances: UnsafeMutablePointer<Float>) {
+        _ = sl_flann_search(handle, query, 1, Int32(min(k, count)), Int32(tunedChecks == nil ? checks : -1), indices, squaredDistances)
     }
 }
 

@@ -84,6 +84,17 @@ public struct PCA: Sendable, Equatable {
         min(eigenvalues.prefix(outputDimension).reduce(0) { $0 + max($1, 0) } / totalVariance, 1)
     }
 
+    /// Projects one vector of `inputDimension` values into `output` (`outputDimension` values).
+    public func project(_ vector: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        components.withUnsafeBufferPointer { c in
+            for i in 0 ..< outputDimension {
+                var sum: Float = 0
+                for j in 0 ..< inputDimension { sum += (vector[j] - mean[j]) * c[i * inputDimension + j] }
+                output[i] = sum
+            }
+        }
+    }
+
     /// Projects every row: (x − mean) · componentsᵀ, one GEMM.
     public func project(_ data: FeatureMatrix) -> FeatureMatrix {
         precondition(data.dimension == inputDimension, "PCA expects \(inputDimension) dimensions, got \(data.dimension)")

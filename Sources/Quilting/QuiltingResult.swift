@@ -1,12 +1,6 @@
 import Foundation
 import Imaging
 
-/// Time spent in one stage of a run.
-public struct StageTiming: Codable, Sendable, Equatable {
-    public var stage: String
-    public var seconds: Double
-}
-
 /// What a quilting run returns: the image and what a teacher shows beside it.
 public struct QuiltingResult: Sendable {
     public var image: Image
@@ -30,20 +24,6 @@ public struct QuiltingResult: Sendable {
             overlay.samples[i] = 1; overlay.samples[n + i] = 0; overlay.samples[2 * n + i] = 0
         }
         return overlay
-    }
-}
-
-/// Measures stages of a run.
-struct Stopwatch {
-    private(set) var timings: [StageTiming] = []
-    private var start = DispatchTime.now().uptimeNanoseconds
-
-    mutating func lap(_ stage: String) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        let seconds = Double(now - start) / 1e9
-        if let i = timings.firstIndex(where: { $0.stage == stage }) { timings[i].seconds += seconds }
-        else { timings.append(StageTiming(stage: stage, seconds: seconds)) }
-        start = now
     }
 }
 

@@ -13,6 +13,8 @@ struct Convert: ParsableCommand {
     @Option(help: "Resize so that the longest side is this many pixels, keeping the aspect ratio.") var fit: Int?
     @Option(help: "Resampling: nearest, bilinear, bicubic or area.") var method: String = "bicubic"
     @Flag(help: "Convert to grey (luminance Y of YIQ).") var gray = false
+    @Option(help: "Gaussian blur of this σ in pixels (after resizing), e.g. to make a filter example for an analogy.")
+    var blur: Float?
     @Flag(help: "Composite transparent pixels over white and drop alpha.") var flatten = false
     @Option(help: "JPEG quality, 1–100.") var quality: Int = 92
     @Option(help: "PNG bits per sample: 8 or 16.") var bitDepth: Int = 8
@@ -24,6 +26,7 @@ struct Convert: ParsableCommand {
         }
         if resize != nil && fit != nil { throw ValidationError("give --resize or --fit, not both") }
         if let fit, fit < 1 { throw ValidationError("--fit must be positive, got \(fit)") }
+        if let blur, !(blur >= 0 && blur <= 100) { throw ValidationError("--blur must be a σ from 0 to 100, got \(blur)") }
         if ResamplingMethod(rawValue: method) == nil {
             throw ValidationError("--method must be nearest, bilinear, bicubic or area; got \(method)")
         }
@@ -38,6 +41,7 @@ struct Convert: ParsableCommand {
             let method = ResamplingMethod(rawValue: method) ?? .bicubic
             if let size = resize.flatMap(Size.init(parsing:)) { image = image.resized(to: size, method: method) }
             if let fit { image = image.resized(to: image.sizeFitting(longestSide: fit), method: method) }
+            if let blur { image = image.gaussianBlurred(sigma: blur) }
             if gray {
                 let alpha = image.alpha
                 image = image.luminance()

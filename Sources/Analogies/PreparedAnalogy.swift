@@ -1,0 +1,85 @@
+import Foundation
+import Imaging
+
+/// A, A′ and B turned into feature pyramids (after luminance remapping), and what is needed to give B′ colour.
+struct PreparedAnalogy {
+    let parameters: AnalogyParameters
+    let levelCount: Int
+    /// Feature pyramids (level 0 finest).
+    let a: [Image], aPrime: [Image], b: [Image]
+    /// YIQ pyramids of B and A′, for B′'s chroma.
+    let bYIQ: [Image], aPrimeYIQ: [Image]
+    /// The value read outside every image (B's mean feature value).
+    let outside: Float
+
+    init(a rgbA: Image, aPrime rgbAPrime: Image, b rgbB: Image, parameters p: AnalogyParameters) {
+        parameters = p
+        let shortest = min(rgbA.width, rgbA.height, rgbB.width, rgbB.height)
+        // Enough levels that the coarsest keeps 16 pixels on its short side, at most 5 (the paper's range).
+        let automatic = max(1, min(5, 1 + Int(log2(Double(shortest) / 16).rounded(.down))))
+        levelCount = p.levels.map { min($0, 1 + Int(log2(Double(shortest) / 5).rounded(.down))) }.map { max($0, 1) } ?? automatic
+
+        var fa = PreparedAnalogy.features(rgbA, p.features), faPrime = PreparedAnalogy.features(rgbAPrime, p.features)
+        let fb = PreparedAnalogy.features(rgbB, p.features)
+        if p.remapLuminance {
+            // §3.4: A and A′ take B's mean and σ, by the one linear map computed from A (per channel).
+            let statsA = fa.channelStatistics(), statsB = fb.channelStatistics()
+            fa = PreparedAnalogy.remap(fa, from: statsA, to: statsB)
+            faPrime = PreparedAnalogy.remap(faPrime, from: statsA, to: statsB)
+        }
+        let (ea, eaPrime, eb) = (PreparedAnalogy.extended(fa, p.features), PreparedAnalogy.extended(faPrime, p.features),
+                                 PreparedAnalogy.extended(fb, p.features))
+        a = GaussianPyramid(ea, levelCount: levelCount).levels
+        aPrime = GaussianPyramid(eaPrime, levelCount: levelCount).levels
+        b = GaussianPyramid(eb, levelCount: levelCount).levels
+        bYIQ = GaussianPyramid(rgbB.yiq(), levelCount: levelCount).levels
+        aPrimeYIQ = GaussianPyramid(rgbAPrime.yiq(), levelCount: levelCount).levels
+        outside = fb.channelStatistics()[0].mean
+    }
+
+    /// The channels compared: Y, RGB, or Y (derivatives are added after remapping).
+    static func features(_ rgb: Image, _ kind: AnalogyFeatures) -> Image {
+        kind == .rgb ? rgb : rgb.luminance()
+    }
+
+    /// Adds ∂Y/∂x and ∂Y/∂y of the blurred luminance for steerable features.
+    static func extended(_ features: Image, _ kind: AnalogyFeatures) -> Image {
+        guard kind == .steerable else { return features }
+        let (dx, dy) = features.gaussianBlurred(sigma: 1).derivatives()
+        return Image.stacking([features, dx, dy])
+    }
+
+    static func remap(_ image: Image, from source: [ChannelStatistics], to target: [ChannelStatistics]) -> Image {
+        Image.stacking((0 ..< image.channels).map { c in image.channel(c).remapped(toMatch: target[c], from: source[c]) })
+    }
+
+    func layout(level: Int) -> NeighbourhoodLayout {
+        NeighbourhoodLayout(channels: a[level].channels, hasCoarser: level + 1 < levelCount,
+                            sourceScale: parameters.sourceWeight.squareRoot(), boundary: .constant(outside))
+    }
+
+    func database(level: Int) throws -> AnalogyDatabase {
+        let coarser = level + 1 < levelCount
+        return try AnalogyDatabase(a: a[level], aPrime: aPrime[level], coarseA: coarser ? a[level + 1] : nil,
+                                   coarseAPrime: coarser ? aPrime[level + 1] : nil, layout: layout(level: level),
+                                   parameters: parameters)
+    }
+
+    /// B′ in colour at a level: RGB features are the colour; otherwise Y from B′ and I, Q from B (or, for
+    /// colourisation, from A′ at the source pixel).
+    func colour(level: Int, bPrime: Image, source: SourceMap, chromaFromAPrime: Bool) -> Image {
+        if parameters.features == .rgb { return bPrime.clamped() }
+        var yiq = bYIQ[level]
+        let n = yiq.pixelCount
+        let donor = aPrimeYIQ[level], m = donor.pixelCount
+        for q in 0 ..< n {
+            yiq.samples[q] = bPrime.samples[q]
+            if chromaFromAPrime {
+                let p = Int(source.y[q]) * donor.width + Int(source.x[q])
+                yiq.samples[n + q] = donor.samples[m + p]
+                yiq.samples[2 * n + q] = donor.samples[2 * m + p]
+            }
+        }
+        return yiq.rgbFromYIQ().clamped()
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Analogies
+import Imaging
+
+struct AnalogyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analogy",
+        abstract: "Image Analogies (Hertzmann et al. 2001): A : A′ :: B : B′.",
+        discussion: """
+        Filters, artistic filters, super-resolution, texture-by-numbers (label maps as A and B), colourisation \
+        (--chroma-from-a-prime) and texture transfer (--source-weight) are all analogies of this one command; \
+        `stylelab analogy texture` synthesises a texture with A and B constant.
+        """,
+        subcommands: [AnalogyRun.self, AnalogyTexture.self], defaultSubcommand: AnalogyRun.self)
+}
+
+/// Options shared by the analogy commands; defaults come from `AnalogyParameters`.
+struct AnalogyOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Output B′.") var output: String
+    @Option(help: "Coherence κ (0 = always the approximate match).") var kappa: Float = AnalogyParameters().kappa
+    @Option(help: "Pyramid levels (default: automatic, coarsest ≥ 16 px).") var levels: Int?
+    @Option(help: "Features: luminance, rgb or steerable.") var features: String = "luminance"
+    @Flag(help: "Do not remap A and A′ to B's luminance statistics.") var noRemap = false
+    @Option(help: "BestApproximateMatch: flann or exact.") var search: String = "flann"
+    @Option(help: "PCA dimensions for FLANN (default: 99.9 % of the variance).") var pcaDims: Int?
+    @Option(help: "FLANN checks per query.") var checks: Int = AnalogyParameters().checks
+    @Option(help: "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off).") var sourceWeight: Float = 1
+    @Flag(help: "Take B′'s colour from A′ (colourisation) instead of from B.") var chromaFromAPrime = false
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Threads (default: all cores); the output does not depend on it.") var threads: Int?
+    @Option(help: "Write the colour-coded source map s here.") var sourceMap: String?
+    @Option(help: "Write the coherence map (white = coherent pick) here.") var coherenceMap: String?
+    @Option(help: "Write B′ at every pyramid level into this folder.") var levelsOut: String?
+    @Option(help: "Write a JSON summary here.") var summary: String?
+    @Flag(help: "Print nothing but errors.") var quiet = false
+    @OptionGroup var input: InputOptions
+
+    func validate() throws {
+        guard AnalogyFeatures(rawValue: features) != nil else { throw ValidationError("--features must be luminance, rgb or steerable; got \(features)") }
+        guard AnalogySearch(rawValue: search) != nil else { throw ValidationError("--search must be flann or exact; got \(search)") }
+    }
+
+    var parameters: AnalogyParameters {
+        AnalogyParameters(kappa: kappa, levels: levels, features: AnalogyFeatures(rawValue: features) ?? .luminance,
+                          remapLuminance: !noRemap, search: AnalogySearch(rawValue: search) ?? .flann, pcaDimensions: pcaDims,
+                          checks: checks, sourceWeight: sourceWeight, chromaFromAPrime: chromaFromAPrime, seed: seed, threads: threads)
+    }
+
+    func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: ReadLimits(maxPixels: input.maxPixels)) }
+
+    func write(_ result: AnalogyResult, inputs: [String]) throws {
+        for path in [output, sourceMap, coherenceMap, summary].compactMap({ $0 }) {
+            for inputPath in inputs { try refuseOverwritingInput(input: inputPath, output: path) }
+        }
+        try result.image.write(to: output)
+        if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
+        if let coherenceMap { try result.coherenceMap().write(to: coherenceMap) }
+        if let levelsOut {
+            try FileManager.default.createDirectory(atPath: levelsOut, withIntermediateDirectories: true)
+            for (level, image) in result.levels.enumerated() { try image.write(to: "\(levelsOut)/level-\(level).png") }
+        }
+        if let summary { try AnalogySummary(result, parameters: parameters).json().writeAtomically(to: summary) }
+        if !quiet {
+            print(String(format: "wrote %@ (%dx%d, %.0f%% coherent picks, %.2f s)", output, result.image.width, result.image.height,
+                         result.coherentFraction * 100, result.secondsTotal))
+        }
+    }
+}
+
+struct AnalogyRun: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Synthesise B′ from A, A′ and B.")
+    @Option(name: .customLong("a"), help: "A, the unfiltered example.") var a: String
+    @Option(name: .customLong("a-prime"), help: "A′, the filtered example (registered with A).") var aPrime: String
+    @Option(name: .customLong("b"), help: "B, the image to filter.") var b: String
+    @OptionGroup var options: AnalogyOptions
+
+    func run() throws {
+        try reportingErrors {
+            let result = try analogy(a: options.read(a), aPrime: options.read(aPrime), b: options.read(b), options.parameters,
+                                     progress: ProgressBar(quiet: options.quiet).sink)
+            try options.write(result, inputs: [a, aPrime, b])
+        }
+    }
+}
+
+struct AnalogyTexture: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "texture", abstract: "Synthesise a texture (A and B constant).")
+    @Option(help: "The exemplar texture (becomes A′).") var texture: String
+    @Option(help: "Output size WxH.") var size: String
+    @OptionGroup var options: AnalogyOptions
+
+    func validate() throws {
+        guard Size(parsing: size) != nil else { throw ValidationError("--size takes WxH with positive integers, got \(size)") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let exemplar = try options.read(texture)
+            let result = try textureAnalogy(exemplar, size: Size(parsing: size) ?? Size(width: 1, height: 1), options.parameters,
+                                            progress: ProgressBar(quiet: options.quiet).sink)
+            try options.write(result, inputs: [texture])
+        }
+    }
+}
