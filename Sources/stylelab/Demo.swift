@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Quilting
+import Analogies
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the main job on the embedded images and print where the pictures are.",
         discussion: """
         Until the comparison runner lands, the demo runs what exists: Image Quilting synthesis of the embedded \
-        textures (with seams and source maps), texture transfer onto an embedded photo, and the pyramids of every \
-        embedded image. `overview.png` puts the quilting results side by side.
+        textures (with seams and source maps), texture transfer onto an embedded photo, an Image Analogies learned \
+        filter beside the true one, a texture grown by analogy, and the pyramids of every embedded image. \
+        `overview.png` shows one row per job: inputs, then results.
         """)
 
     @Option(help: "Output folder.") var out: String = "demo-out"
@@ -40,6 +42,21 @@ struct Demo: ParsableCommand {
                                            progress: bar.sink)
             try transferred.image.write(to: path("quilting", "chelsea-in-coffee.png"))
             rows.append([texture, photo, transferred.image, transferred.sourceMap.colourCoded()])
+
+            // Image Analogies: a learned filter (A′ = blur(A)) applied to another photo, beside the true filter,
+            // and a texture grown by analogy.
+            try FileManager.default.createDirectory(atPath: path("analogies"), withIntermediateDirectories: true)
+            let a = try load("astronaut").resized(to: Size(width: 128, height: 128), method: .area)
+            let b = try load("chelsea").resized(to: Size(width: 192, height: 128), method: .area)
+            let learned = try analogy(a: a, aPrime: a.gaussianBlurred(sigma: 2), b: b,
+                                      AnalogyParameters(kappa: 0.5, remapLuminance: false), progress: bar.sink)
+            try learned.image.write(to: path("analogies", "chelsea-learned-blur.png"))
+            try learned.sourceMap.colourCoded().write(to: path("analogies", "chelsea-learned-blur-source-map.png"))
+            rows.append([a, b, learned.image, b.gaussianBlurred(sigma: 2)])
+            let gravel = try load("gravel").resized(to: Size(width: 96, height: 96), method: .area)
+            let grown = try textureAnalogy(gravel, size: Size(width: 192, height: 128), AnalogyParameters(kappa: 1), progress: bar.sink)
+            try grown.image.write(to: path("analogies", "gravel-texture.png"))
+            rows.append([gravel, grown.image, grown.coherenceMap(), grown.sourceMap.colourCoded()])
             try Image.grid(rows, gap: 6).write(to: path("overview.png"))
 
             let names = try FileManager.default.contentsOfDirectory(atPath: embedded).filter { $0.hasSuffix(".png") }.sorted()
@@ -49,7 +66,8 @@ struct Demo: ParsableCommand {
                 _ = try writePyramid(of: try load(stem), levels: 5, to: path("pyramids", stem), progress: nil)
             }
             bar.sink?("demo: pyramids", names.count, of: names.count)
-            print("demo: quilting in \(path("quilting")), pyramids in \(path("pyramids")); start with \(path("overview.png"))")
+            print("demo: quilting in \(path("quilting")), analogies in \(path("analogies")), pyramids in \(path("pyramids")); "
+                + "start with \(path("overview.png"))")
         }
     }
 }

@@ -138,3 +138,40 @@ func scratchFolder() -> String {
         #expect(try Image(contentsOf: folder + "/t.png").size == Size(width: 60, height: 40))
     }
 }
+
+@Suite struct AnalogyCLITests {
+    @Test func analogyWritesEveryTeachingOutput() throws {
+        let folder = scratchFolder()
+        let photo = try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 40, height: 32), method: .area)
+        try photo.write(to: folder + "/a.png")
+        try photo.gaussianBlurred(sigma: 1.5).write(to: folder + "/ap.png")
+        try photo.transposed().resized(to: Size(width: 36, height: 30), method: .area).write(to: folder + "/b.png")
+        let run = try CLIRun(["analogy", "--a", folder + "/a.png", "--a-prime", folder + "/ap.png", "--b", folder + "/b.png",
+                              "--kappa", "2", "--levels", "2", "-o", folder + "/bp.png", "--source-map", folder + "/map.png",
+                              "--coherence-map", folder + "/coh.png", "--levels-out", folder + "/levels",
+                              "--summary", folder + "/summary.json", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try Image(contentsOf: folder + "/bp.png").size == Size(width: 36, height: 30))
+        #expect(try Image(contentsOf: folder + "/levels/level-1.png").size == Size(width: 18, height: 15))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
+        #expect(summary?["coherent_fraction"] is Double && summary?["timings"] is [Any])
+    }
+
+    @Test func mismatchedExamplesAreOneLine() throws {
+        let folder = scratchFolder()
+        let photo = try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 20, height: 20), method: .area)
+        try photo.write(to: folder + "/a.png")
+        try photo.resized(to: Size(width: 10, height: 10), method: .area).write(to: folder + "/ap.png")
+        let run = try CLIRun(["analogy", "--a", folder + "/a.png", "--a-prime", folder + "/ap.png", "--b", folder + "/a.png",
+                              "-o", folder + "/out.png"])
+        #expect(run.status == 1 && run.standardError.split(separator: "\n").count == 1 && run.standardError.contains("A′"))
+    }
+
+    @Test func textureSubcommandGrowsATexture() throws {
+        let folder = scratchFolder()
+        try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 32, height: 32), method: .area).write(to: folder + "/t.png")
+        let run = try CLIRun(["analogy", "texture", "--texture", folder + "/t.png", "--size", "40x36", "-o", folder + "/out.png", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(try Image(contentsOf: folder + "/out.png").size == Size(width: 40, height: 36))
+    }
+}
