@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "NearestNeighborsTests", dependencies: ["NearestNeighbors", "Imaging"]),
         .testTarget(name: "AnalogiesTests", dependencies: ["Analogies"]),
         .testTarget(name: "QuiltingTests", dependencies: ["Quilting"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare"]),
         .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging"]),
     ]

@@ -28,7 +28,7 @@ struct StyleLab: ParsableCommand {
         abstract: "Example-based image stylisation: Image Analogies, Image Quilting and Gatys neural style.",
         discussion: "Run `stylelab demo` for a first look, `stylelab info` to see the linked libraries.",
         version: StyleLabVersion.string,
-        subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, Demo.self])
+        subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self, Demo.self])
 }
 
 enum StyleLabVersion {

