@@ -1,4 +1,5 @@
 import CBLAS
+import Imaging
 
 /// 3 × 3 convolution, stride 1, zero padding 1 (VGG's only kind), by im2col and one GEMM each way.
 ///
@@ -34,19 +35,22 @@ struct Convolution {
         if columns.count < x.channels * 9 * hw { columns = [Float](repeating: 0, count: x.channels * 9 * hw) }
         x.values.withUnsafeBufferPointer { src in
             columns.withUnsafeMutableBufferPointer { dst in
-                for c in 0 ..< x.channels {
+                // Sound: channel c writes only its own nine rows of `columns`.
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
+                Parallel.forEach(x.channels) { c in
                     for ky in 0 ..< 3 {
                         for kx in 0 ..< 3 {
-                            let row = dst.baseAddress! + (c * 9 + ky * 3 + kx) * hw
+                            let row = dst.base + (c * 9 + ky * 3 + kx) * hw
                             for yy in 0 ..< h {
                                 let sy = yy + ky - 1
                                 let out = row + yy * w
                                 guard sy >= 0 && sy < h else { for xx in 0 ..< w { out[xx] = 0 }; continue }
-                                let input = src.baseAddress! + c * hw + sy * w
-                                for xx in 0 ..< w {
-                                    let sx = xx + kx - 1
-                                    out[xx] = sx >= 0 && sx < w ? input[sx] : 0
-                                }
+                                let input = src.base + c * hw + sy * w
+                                // A row shifted by kx − 1: zero where it reads past the edge, a copy elsewhere.
+                                let shift = kx - 1, first = max(0, -shift), last = min(w, w - shift)
+                                for xx in 0 ..< first { out[xx] = 0 }
+                                (out + first).update(from: input + first + shift, count: last - first)
+                                for xx in last ..< w { out[xx] = 0 }
                             }
                         }
                     }
@@ -60,18 +64,19 @@ struct Convolution {
         let h = dx.height, w = dx.width, hw = h * w
         columns.withUnsafeBufferPointer { src in
             dx.values.withUnsafeMutableBufferPointer { dst in
-                for c in 0 ..< dx.channels {
+                // Sound: channel c adds only into its own plane of `dx`.
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
+                Parallel.forEach(dx.channels) { c in
                     for ky in 0 ..< 3 {
                         for kx in 0 ..< 3 {
-                            let row = src.baseAddress! + (c * 9 + ky * 3 + kx) * hw
+                            let row = src.base + (c * 9 + ky * 3 + kx) * hw
                             for yy in 0 ..< h {
                                 let sy = yy + ky - 1
                                 guard sy >= 0 && sy < h else { continue }
-                                let out = dst.baseAddress! + c * hw + sy * w
-                                for xx in 0 ..< w {
-                                    let sx = xx + kx - 1
-                                    if sx >= 0 && sx < w { out[sx] += row[yy * w + xx] }
-                                }
+                                let out = dst.base + c * hw + sy * w
+                                let shift = kx - 1, first = max(0, -shift), last = min(w, w - shift)
+                                let column = row + yy * w
+                                for xx in first ..< last { out[xx + shift] += column[xx] }
                             }
                         }
                     }

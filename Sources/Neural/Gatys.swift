@@ -1,0 +1,104 @@
+import Foundation
+import Imaging
+
+/// Gatys, Ecker & Bethge (2016) style transfer: find the image x whose VGG-19 features match the content image's
+/// at the content layers and whose Gram matrices match the style images' at the style layers,
+/// min_x  α Σ L_content + β Σ L_style + γ TV(x), by L-BFGS (or Adam) on the pixels.
+public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights, _ p: StyleTransferParameters = StyleTransferParameters(),
+                          progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
+    guard !styles.isEmpty else { throw NeuralError.invalidParameter(flag: "--style", value: "none", expected: "at least one style image") }
+    try p.validate(styleCount: styles.count)
+    let vgg = VGG19(weights, pooling: p.pooling)
+    let contentIndices = p.contentLayers.compactMap(VGG19.index(of:)), styleIndices = p.styleLayers.compactMap(VGG19.index(of:))
+    let deepest = (contentIndices + styleIndices).max() ?? 0
+    guard deepest < vgg.deepestLayer else { throw NeuralError.tooDeep(layer: VGG19.layers[deepest].name, weights: weights.source) }
+
+    let start = Date()
+    var loopSeconds = 0.0, evaluations = 0
+    var trace: [LossRecord] = []
+    var current: Image? = nil
+    let sizes = p.sizes ?? [p.size]
+    for (stage, side) in sizes.enumerated() {
+        let contentImage = content.rgb().opaque.resized(to: content.sizeFitting(longestSide: side), method: .bilinear)
+        var styleImages = styles.map { style in
+            style.rgb().opaque.resized(to: style.sizeFitting(longestSide: max(16, Int(Float(side) * p.styleScale))), method: .bilinear)
+        }
+        if p.preserveColours == .histogram { styleImages = styleImages.map { $0.histogramMatched(to: contentImage) } }
+        let norm = weights.normalisation
+        // Targets: content features; the blend of the style images' Gram matrices.
+        let contentFeatures = vgg.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
+        let blend = (p.styleBlend ?? Array(repeating: 1, count: styles.count)).map { $0 / (p.styleBlend ?? Array(repeating: 1, count: styles.count)).reduce(0, +) }
+        var styleGrams: [Int: [Float]] = [:]
+        for (s, style) in styleImages.enumerated() {
+            let features = vgg.forward(Tensor(networkInput: style, normalisation: norm), through: styleIndices.max() ?? 0)
+            for l in styleIndices {
+                let g = Losses.gram(features[l])
+                styleGrams[l] = zip(styleGrams[l] ?? [Float](repeating: 0, count: g.count), g).map { $0 + blend[s] * $1 }
+            }
+        }
+        // The starting image.
+        var x: Tensor
+        if let current {
+            x = Tensor(networkInput: current.resized(to: contentImage.size, method: .bicubic), normalisation: norm)
+        } else {
+            switch p.initialisation {
+            case .content: x = Tensor(networkInput: contentImage, normalisation: norm)
+            case .noise:
+                var random = RandomSource(seed: p.seed, stream: [stage])
+                x = Tensor(channels: 3, height: contentImage.height, width: contentImage.width)
+                for i in x.values.indices { x.values[i] = random.nextGaussian() * (norm == .caffe ? 0.001 * 255 : 0.001) }
+            case .image(let path):
+                x = Tensor(networkInput: try Image(contentsOf: path).resized(to: contentImage.size, method: .bilinear), normalisation: norm)
+            }
+        }
+        let shape = (x.channels, x.height, x.width)
+        let layerWeights = p.styleLayerWeights ?? Array(repeating: 1, count: styleIndices.count)
+        let objective: Objective = { values in
+            let image = Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values)
+            let activations = vgg.forward(image, through: deepest)
+            var gradients: [Int: Tensor] = [:]
+            var contentLoss = 0.0, styleLoss = 0.0
+            func add(_ l: Int, _ g: Tensor) {
+                if var existing = gradients[l] { for i in existing.values.indices { existing.values[i] += g.values[i] }; gradients[l] = existing } else { gradients[l] = g }
+            }
+            for l in contentIndices {
+                let (loss, g) = Losses.content(activations[l], target: contentFeatures[l], weight: p.contentWeight)
+                contentLoss += loss; add(l, g)
+            }
+            for (k, l) in styleIndices.enumerated() {
+                let (loss, g) = Losses.style(activations[l], targetGram: styleGrams[l] ?? [], weight: p.styleWeight * layerWeights[k])
+                styleLoss += loss; add(l, g)
+            }
+            var gradient = vgg.backward(input: image, activations: activations, gradients: gradients)
+            let (tvLoss, tvGradient) = Losses.totalVariation(image, weight: p.tvWeight)
+            for i in gradient.values.indices { gradient.values[i] += tvGradient.values[i] }
+            trace.append(LossRecord(iteration: trace.count, total: contentLoss + styleLoss + tvLoss, content: contentLoss, style: styleLoss, tv: tvLoss))
+            return (contentLoss + styleLoss + tvLoss, gradient.values)
+        }
+        var values = x.values
+        let loopStart = Date()
+        let observe: (Int, Double) -> Void = { i, loss in
+            progress?("neural \(side)px", i + 1, of: p.iterations, detail: String(format: "loss %.4g", loss))
+            if let snapshot, snapshotEvery > 0, (i + 1) % snapshotEvery == 0 {
+                snapshot(i + 1, Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values).image(normalisation: norm))
+            }
+        }
+        switch p.optimiser {
+        case .lbfgs: LBFGS(history: 100, learningRate: p.learningRate).minimise(&values, iterations: p.iterations, objective, observe: observe)
+        case .adam: Adam(learningRate: p.learningRate).minimise(&values, iterations: p.iterations, objective, observe: observe)
+        }
+        loopSeconds += Date().timeIntervalSince(loopStart)
+        evaluations += p.iterations
+        var result = Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values).image(normalisation: norm)
+        if p.preserveColours == .luminance {
+            var yiq = contentImage.yiq()
+            let y = result.luminance()
+            for i in 0 ..< y.pixelCount { yiq.samples[i] = y.samples[i] }
+            result = yiq.rgbFromYIQ().clamped()
+        }
+        current = result
+    }
+    return StyleTransferResult(image: current ?? content, lossTrace: trace, secondsTotal: Date().timeIntervalSince(start),
+                               secondsPerIteration: loopSeconds / Double(max(evaluations, 1)), iterations: evaluations,
+                               weightsSource: weights.source)
+}

@@ -1,0 +1,68 @@
+import CBLAS
+
+/// The losses of Gatys et al., with neural-style's normalisations (so that weights and loss traces compare):
+/// content = w · mean((F − F_c)²); style = w · mean((G − G_s)²) with G = F Fᵀ / (C·H·W); total variation =
+/// w · Σ|x(i+1, j) − x(i, j)| + |x(i, j+1) − x(i, j)|. Each returns the loss and its gradient.
+enum Losses {
+    /// Content loss at one layer and ∂loss/∂F.
+    static func content(_ f: Tensor, target: Tensor, weight: Float) -> (Double, Tensor) {
+        var gradient = f
+        var sum = 0.0
+        let scale = 2 * weight / Float(f.count)
+        for i in f.values.indices {
+            let d = f.values[i] - target.values[i]
+            sum += Double(d * d)
+            gradient.values[i] = scale * d
+        }
+        return (Double(weight) * sum / Double(f.count), gradient)
+    }
+
+    /// G = F Fᵀ / (C·H·W), C × C, by one SYRK-like GEMM.
+    static func gram(_ f: Tensor) -> [Float] {
+        var g = [Float](repeating: 0, count: f.channels * f.channels)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f.channels), Int32(f.channels), Int32(f.plane),
+                    1 / Float(f.count), f.values, Int32(f.plane), f.values, Int32(f.plane), 0, &g, Int32(f.channels))
+        return g
+    }
+
+    /// Style loss at one layer and ∂loss/∂F = w · 2/C² · 2 (G − G_s) F / (C·H·W) (G is symmetric).
+    static func style(_ f: Tensor, targetGram: [Float], weight: Float) -> (Double, Tensor) {
+        let c = f.channels
+        var difference = gram(f)
+        var sum = 0.0
+        for i in difference.indices { difference[i] -= targetGram[i]; sum += Double(difference[i] * difference[i]) }
+        var gradient = Tensor(channels: c, height: f.height, width: f.width)
+        let scale = weight * 4 / (Float(c * c) * Float(f.count))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(f.plane), Int32(c), scale, difference, Int32(c),
+                    f.values, Int32(f.plane), 0, &gradient.values, Int32(f.plane))
+        return (Double(weight) * sum / Double(c * c), gradient)
+    }
+
+    /// Total variation (L1, as neural-style) of the image being optimised and its subgradient.
+    static func totalVariation(_ x: Tensor, weight: Float) -> (Double, Tensor) {
+        var gradient = Tensor(channels: x.channels, height: x.height, width: x.width)
+        var sum = 0.0
+        for c in 0 ..< x.channels {
+            for i in 0 ..< x.height {
+                for j in 0 ..< x.width {
+                    let p = c * x.plane + i * x.width + j
+                    if i + 1 < x.height {
+                        let d = x.values[p + x.width] - x.values[p]
+                        sum += Double(abs(d))
+                        let s: Float = d > 0 ? 1 : (d < 0 ? -1 : 0)
+                        gradient.values[p + x.width] += weight * s
+                        gradient.values[p] -= weight * s
+                    }
+                    if j + 1 < x.width {
+                        let d = x.values[p + 1] - x.values[p]
+                        sum += Double(abs(d))
+                        let s: Float = d > 0 ? 1 : (d < 0 ? -1 : 0)
+                        gradient.values[p + 1] += weight * s
+                        gradient.values[p] -= weight * s
+                    }
+                }
+            }
+        }
+        return (Double(weight) * sum, gradient)
+    }
+}

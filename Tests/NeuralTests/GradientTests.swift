@@ -1,0 +1,109 @@
+import Testing
+import Imaging
+@testable import Neural
+
+/// Central finite differences of `loss` at a few coordinates of x, against the analytic gradient: relative error
+/// |numeric − analytic| / max(|numeric|, |analytic|, floor) ≤ 1e-2, with the loss accumulated in Double.
+func checkGradient(_ x: Tensor, coordinates: [Int], step: Float = 1e-2, floor: Double = 1e-3,
+                   _ loss: (Tensor) -> (Double, Tensor)) {
+    let analytic = loss(x).1
+    for i in coordinates {
+        var plus = x, minus = x
+        plus.values[i] += step
+        minus.values[i] -= step
+        let numeric = (loss(plus).0 - loss(minus).0) / Double(2 * step)
+        let a = Double(analytic.values[i])
+        let error = abs(numeric - a) / max(abs(numeric), abs(a), floor)
+        #expect(error <= 1e-2, "coordinate \(i): numeric \(numeric), analytic \(a)")
+    }
+}
+
+func randomTensor(_ c: Int, _ h: Int, _ w: Int, seed: UInt64, scale: Float = 1) -> Tensor {
+    var random = RandomSource(seed: seed)
+    return Tensor(channels: c, height: h, width: w, values: (0 ..< c * h * w).map { _ in random.nextGaussian() * scale })
+}
+
+/// A loss of a layer's output with a fixed random gradient: L = Σ r · y, so ∂L/∂y = r.
+func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
+    let r = randomTensor(y.channels, y.height, y.width, seed: seed)
+    return (zip(y.values, r.values).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }, r)
+}
+
+@Suite struct GradientTests {
+    let coordinates = [0, 7, 19, 33, 58, 71]
+
+    @Test func convolution() {
+        let weights = VGG19Weights.random(seed: 1).layers[1]  // conv1_2: 64 → 64
+        let conv = Convolution(weights: weights)
+        let x = randomTensor(64, 5, 6, seed: 2)
+        var columns: [Float] = []
+        checkGradient(x, coordinates: coordinates) { input in
+            var cols: [Float] = []
+            let (value, r) = linearProbe(conv.forward(input, columns: &cols), seed: 3)
+            return (value, conv.backward(r, inputShape: (64, 5, 6), columns: &columns))
+        }
+    }
+
+    @Test func reluAndPooling() {
+        let x = randomTensor(3, 6, 8, seed: 4)
+        checkGradient(x, coordinates: coordinates) { input in
+            let y = Activation.relu(input)
+            let (value, r) = linearProbe(y, seed: 5)
+            return (value, Activation.reluBackward(r, output: y))
+        }
+        for kind in Pooling.allCases {
+            checkGradient(x, coordinates: coordinates) { input in
+                let (value, r) = linearProbe(Activation.pool(input, kind), seed: 6)
+                return (value, Activation.poolBackward(r, input: input, kind))
+            }
+        }
+    }
+
+    @Test func contentStyleAndTotalVariation() {
+        let x = randomTensor(8, 5, 5, seed: 7), target = randomTensor(8, 5, 5, seed: 8)
+        checkGradient(x, coordinates: coordinates) { Losses.content($0, target: target, weight: 5) }
+        let gram = Losses.gram(randomTensor(8, 6, 4, seed: 9))
+        checkGradient(x, coordinates: coordinates) { Losses.style($0, targetGram: gram, weight: 100) }
+        checkGradient(x, coordinates: coordinates, step: 1e-3) { Losses.totalVariation($0, weight: 0.5) }
+    }
+
+    @Test func wholeLossThroughVGG() {
+        let vgg = VGG19(VGG19Weights.random(seed: 10))
+        let x = randomTensor(3, 16, 16, seed: 11)
+        let style = Losses.gram(vgg.forward(randomTensor(3, 16, 16, seed: 12), through: VGG19.index(of: "relu3_1")!).last!)
+        let content = vgg.forward(randomTensor(3, 16, 16, seed: 13), through: VGG19.index(of: "relu2_2")!).last!
+        let (c, s) = (VGG19.index(of: "relu2_2")!, VGG19.index(of: "relu3_1")!)
+        checkGradient(x, coordinates: [0, 100, 257, 511, 700], floor: 1e-2) { input in
+            let activations = vgg.forward(input, through: s)
+            let (cl, cg) = Losses.content(activations[c], target: content, weight: 1)
+            let (sl, sg) = Losses.style(activations[s], targetGram: style, weight: 1000)
+            return (cl + sl, vgg.backward(input: input, activations: activations, gradients: [c: cg, s: sg]))
+        }
+    }
+}
+
+@Suite struct OptimiserTests {
+    @Test func lbfgsMinimisesRosenbrock() {
+        // f(x, y) = (1 − x)² + 100 (y − x²)², minimum 0 at (1, 1).
+        var x: [Float] = [-1.2, 1]
+        LBFGS(history: 10).minimise(&x, iterations: 200) { v in
+            let (a, b) = (Double(v[0]), Double(v[1]))
+            let value = (1 - a) * (1 - a) + 100 * (b - a * a) * (b - a * a)
+            return (value, [Float(-2 * (1 - a) - 400 * a * (b - a * a)), Float(200 * (b - a * a))])
+        }
+        #expect(abs(x[0] - 1) < 1e-2 && abs(x[1] - 1) < 2e-2, "ended at \(x)")
+    }
+
+    @Test func styleTransferLowersTheLossTenfold() throws {
+        let content = SyntheticImage.naturalLooking(Size(width: 64, height: 64), seed: 14)
+        let style = SyntheticImage.naturalLooking(Size(width: 64, height: 64), seed: 15)
+        // Random weights give Gram matrices far smaller than VGG's, so the style weight is raised and TV (tuned for
+        // Caffe-scale pixels) is off; from noise, content and style both have far to fall.
+        let result = try styleTransfer(content: content, styles: [style], weights: .random(seed: 16),
+                                       StyleTransferParameters(size: 64, iterations: 50, styleWeight: 1e4, tvWeight: 0,
+                                                               initialisation: .noise))
+        let first = result.lossTrace.first!.total, last = result.lossTrace.last!.total
+        #expect(first / last >= 10, "loss \(first) → \(last)")
+        #expect(result.image.size == Size(width: 64, height: 64))
+    }
+}
