@@ -49,7 +49,7 @@ let package = Package(
             "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "StyleLabBenchmarks", dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "CBLAS"],
+        .executableTarget(name: "StyleLabBenchmarks", dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "Neural", "CBLAS"],
                           path: "Benchmarks"),
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),

@@ -15,6 +15,7 @@ if harness.wants("codecs") { try benchmarkCodecs(&harness) }
 if harness.wants("search") { try benchmarkSearch(&harness, quick: quick) }
 if harness.wants("quilting") { try benchmarkQuilting(&harness) }
 if harness.wants("analogy") { try benchmarkAnalogies(&harness, quick: quick) }
+if harness.wants("neural") { try benchmarkNeural(&harness, quick: quick) }
 
 try? FileManager.default.createDirectory(atPath: "bench-out", withIntermediateDirectories: true)
 try harness.writeJSON(to: "bench-out/results.json")

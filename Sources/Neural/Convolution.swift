@@ -1,38 +1,57 @@
 import CBLAS
 import Imaging
 
-/// 3 × 3 convolution, stride 1, zero padding 1 (VGG's only kind), by im2col and one GEMM each way.
+/// 3 × 3 convolution, stride 1, zero padding 1 (VGG's only kind), by im2col and one GEMM each way, in bands of
+/// output rows so that the column buffer stays small (a 512² conv1_2 would otherwise need 600 MB of columns).
 ///
-/// Forward: columns = im2col(x), (C·9) × (H·W); y = W · columns + b, with W the O × (C·9) weight matrix.
+/// Forward: columns = im2col(x), (C·9) × (rows·W); y = W · columns + b, with W the O × (C·9) weight matrix.
 /// Backward with respect to the input (the weights are frozen): ∂columns = Wᵀ · ∂y, then col2im adds each column
 /// entry back to the input pixel it was copied from.
 struct Convolution {
     let weights: ConvolutionWeights
+    /// Column-buffer budget in floats per band (8 MB).
+    static let bandBudget = 2 << 20
+
+    func bandRows(channels: Int, width: Int, height: Int) -> Int {
+        max(1, min(height, Convolution.bandBudget / max(channels * 9 * width, 1)))
+    }
 
     func forward(_ x: Tensor, columns: inout [Float]) -> Tensor {
-        let hw = x.plane, k = x.channels * 9
-        im2col(x, into: &columns)
+        let hw = x.plane, k = x.channels * 9, w = x.width
         var y = Tensor(channels: weights.outputs, height: x.height, width: x.width)
         for o in 0 ..< weights.outputs { for i in 0 ..< hw { y.values[o * hw + i] = weights.bias[o] } }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(weights.outputs), Int32(hw), Int32(k), 1,
-                    weights.weights, Int32(k), columns, Int32(hw), 1, &y.values, Int32(hw))
+        let band = bandRows(channels: x.channels, width: w, height: x.height)
+        for y0 in stride(from: 0, to: x.height, by: band) {
+            let rows = min(band, x.height - y0), n = rows * w
+            im2col(x, rows: y0 ..< y0 + rows, into: &columns)
+            y.values.withUnsafeMutableBufferPointer { out in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(weights.outputs), Int32(n), Int32(k), 1,
+                            weights.weights, Int32(k), columns, Int32(n), 1, out.baseAddress! + y0 * w, Int32(hw))
+            }
+        }
         return y
     }
 
     func backward(_ gradient: Tensor, inputShape x: (channels: Int, height: Int, width: Int), columns: inout [Float]) -> Tensor {
-        let hw = x.height * x.width, k = x.channels * 9
-        if columns.count < k * hw { columns = [Float](repeating: 0, count: k * hw) }
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(hw), Int32(weights.outputs), 1,
-                    weights.weights, Int32(k), gradient.values, Int32(hw), 0, &columns, Int32(hw))
+        let hw = x.height * x.width, k = x.channels * 9, w = x.width
         var dx = Tensor(channels: x.channels, height: x.height, width: x.width)
-        col2im(columns, into: &dx)
+        let band = bandRows(channels: x.channels, width: w, height: x.height)
+        for y0 in stride(from: 0, to: x.height, by: band) {
+            let rows = min(band, x.height - y0), n = rows * w
+            if columns.count < k * n { columns = [Float](repeating: 0, count: k * n) }
+            gradient.values.withUnsafeBufferPointer { g in
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(n), Int32(weights.outputs), 1,
+                            weights.weights, Int32(k), g.baseAddress! + y0 * w, Int32(hw), 0, &columns, Int32(n))
+            }
+            col2im(columns, rows: y0 ..< y0 + rows, into: &dx)
+        }
         return dx
     }
 
-    /// columns[(c·9 + ky·3 + kx), (y·W + x)] = x[c, y + ky − 1, x + kx − 1], zero outside.
-    private func im2col(_ x: Tensor, into columns: inout [Float]) {
-        let h = x.height, w = x.width, hw = h * w
-        if columns.count < x.channels * 9 * hw { columns = [Float](repeating: 0, count: x.channels * 9 * hw) }
+    /// columns[(c·9 + ky·3 + kx), (r·W + x)] = x[c, y0 + r + ky − 1, x + kx − 1], zero outside the image.
+    private func im2col(_ x: Tensor, rows band: Range<Int>, into columns: inout [Float]) {
+        let h = x.height, w = x.width, hw = h * w, n = band.count * w
+        if columns.count < x.channels * 9 * n { columns = [Float](repeating: 0, count: x.channels * 9 * n) }
         x.values.withUnsafeBufferPointer { src in
             columns.withUnsafeMutableBufferPointer { dst in
                 // Sound: channel c writes only its own nine rows of `columns`.
@@ -40,10 +59,10 @@ struct Convolution {
                 Parallel.forEach(x.channels) { c in
                     for ky in 0 ..< 3 {
                         for kx in 0 ..< 3 {
-                            let row = dst.base + (c * 9 + ky * 3 + kx) * hw
-                            for yy in 0 ..< h {
+                            let row = dst.base + (c * 9 + ky * 3 + kx) * n
+                            for (r, yy) in band.enumerated() {
                                 let sy = yy + ky - 1
-                                let out = row + yy * w
+                                let out = row + r * w
                                 guard sy >= 0 && sy < h else { for xx in 0 ..< w { out[xx] = 0 }; continue }
                                 let input = src.base + c * hw + sy * w
                                 // A row shifted by kx − 1: zero where it reads past the edge, a copy elsewhere.
@@ -59,9 +78,9 @@ struct Convolution {
         }
     }
 
-    /// The adjoint of im2col: every column entry is added to the input pixel it came from.
-    private func col2im(_ columns: [Float], into dx: inout Tensor) {
-        let h = dx.height, w = dx.width, hw = h * w
+    /// The adjoint of im2col for one band: every column entry is added to the input pixel it came from.
+    private func col2im(_ columns: [Float], rows band: Range<Int>, into dx: inout Tensor) {
+        let h = dx.height, w = dx.width, hw = h * w, n = band.count * w
         columns.withUnsafeBufferPointer { src in
             dx.values.withUnsafeMutableBufferPointer { dst in
                 // Sound: channel c adds only into its own plane of `dx`.
@@ -69,13 +88,13 @@ struct Convolution {
                 Parallel.forEach(dx.channels) { c in
                     for ky in 0 ..< 3 {
                         for kx in 0 ..< 3 {
-                            let row = src.base + (c * 9 + ky * 3 + kx) * hw
-                            for yy in 0 ..< h {
+                            let row = src.base + (c * 9 + ky * 3 + kx) * n
+                            for (r, yy) in band.enumerated() {
                                 let sy = yy + ky - 1
                                 guard sy >= 0 && sy < h else { continue }
                                 let out = dst.base + c * hw + sy * w
                                 let shift = kx - 1, first = max(0, -shift), last = min(w, w - shift)
-                                let column = row + yy * w
+                                let column = row + r * w
                                 for xx in first ..< last { out[xx + shift] += column[xx] }
                             }
                         }
