@@ -42,6 +42,7 @@ bench: setup
 	.build/release/stylelab-bench $(BENCH_ARGS)
 
 demo: build
+	@$(STYLELAB) weights fetch --quiet || echo "make demo: could not fetch the VGG-19 weights; the demo runs without its neural row"
 	$(STYLELAB) info
 	$(STYLELAB) demo --out $(DEMO_OUT)
 

@@ -3,6 +3,7 @@ import Foundation
 import Imaging
 import Quilting
 import Analogies
+import Neural
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,6 +58,18 @@ struct Demo: ParsableCommand {
             let grown = try textureAnalogy(gravel, size: Size(width: 192, height: 128), AnalogyParameters(kappa: 1), progress: bar.sink)
             try grown.image.write(to: path("analogies", "gravel-texture.png"))
             rows.append([gravel, grown.image, grown.coherenceMap(), grown.sourceMap.colourCoded()])
+
+            // Gatys: the same cat in the coffee's style, when the VGG-19 weights have been fetched.
+            if let weightsPath = PasticheWeights.cachedIfValid() {
+                try FileManager.default.createDirectory(atPath: path("neural"), withIntermediateDirectories: true)
+                let weights = try VGG19Weights(WeightFile.read(weightsPath), path: weightsPath)
+                let styled = try styleTransfer(content: photo, styles: [texture], weights: weights,
+                                               StyleTransferParameters(size: 192, iterations: 100), progress: bar.sink)
+                try styled.image.write(to: path("neural", "chelsea-gatys-coffee.png"))
+                rows.append([texture, photo, styled.image, transferred.image])
+            } else if !quiet {
+                print("demo: no VGG-19 weights (run `stylelab weights fetch`): skipping the neural row")
+            }
             try Image.grid(rows, gap: 6).write(to: path("overview.png"))
 
             let names = try FileManager.default.contentsOfDirectory(atPath: embedded).filter { $0.hasSuffix(".png") }.sorted()
