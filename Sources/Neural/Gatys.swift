@@ -19,10 +19,13 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
     var current: Image? = nil
     let sizes = p.sizes ?? [p.size]
     for (stage, side) in sizes.enumerated() {
-        let contentImage = content.rgb().opaque.resized(to: content.sizeFitting(longestSide: side), method: .bilinear)
-        var styleImages = styles.map { style in
-            style.rgb().opaque.resized(to: style.sizeFitting(longestSide: max(16, Int(Float(side) * p.styleScale))), method: .bilinear)
+        // Shrinking averages the covered pixels (as PIL's antialiased resize does for neural-style); enlarging is bicubic.
+        func fitted(_ image: Image, _ longest: Int) -> Image {
+            let size = image.sizeFitting(longestSide: longest)
+            return image.rgb().opaque.resized(to: size, method: size.width < image.width ? .area : .bicubic)
         }
+        let contentImage = fitted(content, side)
+        var styleImages = styles.map { fitted($0, max(16, Int(Float(side) * p.styleScale))) }
         if p.preserveColours == .histogram { styleImages = styleImages.map { $0.histogramMatched(to: contentImage) } }
         let norm = weights.normalisation
         // Targets: content features; the blend of the style images' Gram matrices.

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// A function to minimise: value and gradient at x.
@@ -5,7 +6,8 @@ public typealias Objective = ([Float]) -> (value: Double, gradient: [Float])
 
 /// L-BFGS as PyTorch's `torch.optim.LBFGS` runs it in neural-style (Nocedal & Wright, Alg. 7.4 two-loop recursion):
 /// one function evaluation per iteration, no line search, step 1 (the very first step min(1, 1/‖g‖₁)), a history of
-/// `history` (s, y) pairs, the initial Hessian scaled by sᵀy / yᵀy.
+/// `history` (s, y) pairs, the initial Hessian scaled by sᵀy / yᵀy. Vector work is BLAS level 1 in Float, as
+/// PyTorch's; the history ring reuses its buffers, so the loop allocates nothing once it is full.
 public struct LBFGS {
     public var history: Int
     public var learningRate: Float
@@ -17,44 +19,50 @@ public struct LBFGS {
 
     /// Minimises from `x` for `iterations` evaluations; `observe(iteration, value)` sees every evaluation.
     public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double) -> Void = { _, _ in }) {
+        let n = Int32(x.count)
         var (value, g) = f(x)
         observe(0, value)
-        var s: [[Float]] = [], y: [[Float]] = [], rho: [Double] = []
-        var previousG = g, previousStep = [Float](repeating: 0, count: x.count)
+        var s: [[Float]] = [], y: [[Float]] = [], rho: [Float] = []
+        var oldest = 0  // ring start once the history is full
+        var q = [Float](repeating: 0, count: x.count), step = q, previousG = g
         for iteration in 1 ..< max(iterations, 1) {
-            // Direction d = −H g by the two-loop recursion.
-            var q = g.map(Double.init)
-            var alpha = [Double](repeating: 0, count: s.count)
-            for i in stride(from: s.count - 1, through: 0, by: -1) {
-                alpha[i] = rho[i] * dot(s[i], q)
-                for k in q.indices { q[k] -= alpha[i] * Double(y[i][k]) }
+            // Direction d = −H g by the two-loop recursion, newest pair first.
+            let order = (0 ..< s.count).map { (oldest + $0) % s.count }
+            q = g
+            var alpha = [Float](repeating: 0, count: s.count)
+            for i in order.reversed() {
+                alpha[i] = rho[i] * cblas_sdot(n, s[i], 1, q, 1)
+                cblas_saxpy(n, -alpha[i], y[i], 1, &q, 1)
             }
-            if let lastS = s.last, let lastY = y.last {
-                let gamma = dot(lastS, lastY) / max(dot(lastY, lastY), 1e-30)
-                for k in q.indices { q[k] *= gamma }
+            if let newest = order.last {
+                let gamma = cblas_sdot(n, s[newest], 1, y[newest], 1) / max(cblas_sdot(n, y[newest], 1, y[newest], 1), 1e-30)
+                cblas_sscal(n, gamma, &q, 1)
             }
-            for i in s.indices {
-                let beta = rho[i] * dot(y[i], q)
-                for k in q.indices { q[k] += Double(s[i][k]) * (alpha[i] - beta) }
+            for i in order {
+                let beta = rho[i] * cblas_sdot(n, y[i], 1, q, 1)
+                cblas_saxpy(n, alpha[i] - beta, s[i], 1, &q, 1)
             }
-            let l1 = g.reduce(0.0) { $0 + Double(abs($1)) }
-            let step = iteration == 1 ? min(1, 1 / max(l1, 1e-30)) * Double(learningRate) : Double(learningRate)
-            for k in x.indices { previousStep[k] = Float(-step * q[k]); x[k] += previousStep[k] }
+            let l1 = cblas_sasum(n, g, 1)
+            let t = iteration == 1 ? min(1, 1 / max(l1, 1e-30)) * learningRate : learningRate
+            for k in x.indices { step[k] = -t * q[k] }
+            cblas_saxpy(n, 1, step, 1, &x, 1)
             previousG = g
             (value, g) = f(x)
             observe(iteration, value)
             // Update the history with s = step taken, y = change of gradient (skipped when not a descent pair).
-            let yk = zip(g, previousG).map { $0 - $1 }
-            let ys = dot(yk, previousStep.map(Double.init))
+            var yk = g
+            cblas_saxpy(n, -1, previousG, 1, &yk, 1)
+            let ys = cblas_sdot(n, yk, 1, step, 1)
             if ys > 1e-10 {
-                if s.count == history { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
-                s.append(previousStep); y.append(yk); rho.append(1 / ys)
+                if s.count < history {
+                    s.append(step); y.append(yk); rho.append(1 / ys)
+                } else {
+                    s[oldest] = step; y[oldest] = yk; rho[oldest] = 1 / ys
+                    oldest = (oldest + 1) % history
+                }
             }
         }
     }
-
-    private func dot(_ a: [Float], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + Double($1.0) * $1.1 } }
-    private func dot(_ a: [Float], _ b: [Float]) -> Double { zip(a, b).reduce(0) { $0 + Double($1.0) * Double($1.1) } }
 }
 
 /// Adam (Kingma & Ba 2015) with bias correction.

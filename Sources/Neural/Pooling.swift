@@ -1,32 +1,46 @@
+import Imaging
+
 /// 2 × 2 pooling with stride 2 (odd edges dropped, as PyTorch's default floor mode does), and ReLU.
 public enum Pooling: String, Codable, Sendable, CaseIterable {
     case max
     case average
 }
 
+/// The elementwise and pooling layers, channel-parallel on raw buffers (each channel writes only its own plane).
 enum Activation {
     static func relu(_ x: Tensor) -> Tensor {
         var y = x
-        for i in y.values.indices where y.values[i] < 0 { y.values[i] = 0 }
+        y.values.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] = Swift.max(v[i], 0) }
+        }
         return y
     }
 
     /// ∂ReLU: the gradient where the output was positive.
     static func reluBackward(_ gradient: Tensor, output: Tensor) -> Tensor {
         var dx = gradient
-        for i in dx.values.indices where output.values[i] <= 0 { dx.values[i] = 0 }
+        dx.values.withUnsafeMutableBufferPointer { g in
+            output.values.withUnsafeBufferPointer { y in
+                for i in g.indices { g[i] = y[i] > 0 ? g[i] : 0 }
+            }
+        }
         return dx
     }
 
     static func pool(_ x: Tensor, _ kind: Pooling) -> Tensor {
-        let h = x.height / 2, w = x.width / 2
+        let h = x.height / 2, w = x.width / 2, width = x.width, plane = x.plane
         var y = Tensor(channels: x.channels, height: h, width: w)
-        for c in 0 ..< x.channels {
-            for i in 0 ..< h {
-                for j in 0 ..< w {
-                    let base = c * x.plane + 2 * i * x.width + 2 * j
-                    let a = x.values[base], b = x.values[base + 1], d = x.values[base + x.width], e = x.values[base + x.width + 1]
-                    y.values[c * h * w + i * w + j] = kind == .max ? Swift.max(Swift.max(a, b), Swift.max(d, e)) : (a + b + d + e) / 4
+        x.values.withUnsafeBufferPointer { src in
+            y.values.withUnsafeMutableBufferPointer { dst in
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
+                Parallel.forEach(x.channels) { c in
+                    for i in 0 ..< h {
+                        for j in 0 ..< w {
+                            let base = c * plane + 2 * i * width + 2 * j
+                            let a = src[base], b = src[base + 1], d = src[base + width], e = src[base + width + 1]
+                            dst[c * h * w + i * w + j] = kind == .max ? Swift.max(Swift.max(a, b), Swift.max(d, e)) : (a + b + d + e) / 4
+                        }
+                    }
                 }
             }
         }
@@ -36,19 +50,26 @@ enum Activation {
     /// ∂pool: max pooling routes each gradient to the first maximum of its window; average spreads it by 1/4.
     static func poolBackward(_ gradient: Tensor, input x: Tensor, _ kind: Pooling) -> Tensor {
         var dx = Tensor(channels: x.channels, height: x.height, width: x.width)
-        let h = gradient.height, w = gradient.width
-        for c in 0 ..< x.channels {
-            for i in 0 ..< h {
-                for j in 0 ..< w {
-                    let g = gradient.values[c * h * w + i * w + j]
-                    let base = c * x.plane + 2 * i * x.width + 2 * j
-                    let window = [base, base + 1, base + x.width, base + x.width + 1]
-                    if kind == .average {
-                        for p in window { dx.values[p] += g / 4 }
-                    } else {
-                        var best = window[0]
-                        for p in window.dropFirst() where x.values[p] > x.values[best] { best = p }
-                        dx.values[best] += g
+        let h = gradient.height, w = gradient.width, width = x.width, plane = x.plane
+        gradient.values.withUnsafeBufferPointer { gv in
+            x.values.withUnsafeBufferPointer { xv in
+                dx.values.withUnsafeMutableBufferPointer { out in
+                    let gv = SharedReadBuffer(gv), xv = SharedReadBuffer(xv), out = SharedBuffer(out)
+                    Parallel.forEach(x.channels) { c in
+                        for i in 0 ..< h {
+                            for j in 0 ..< w {
+                                let g = gv[c * h * w + i * w + j]
+                                let base = c * plane + 2 * i * width + 2 * j
+                                let window = (base, base + 1, base + width, base + width + 1)
+                                if kind == .average {
+                                    out[window.0] += g / 4; out[window.1] += g / 4; out[window.2] += g / 4; out[window.3] += g / 4
+                                } else {
+                                    var best = window.0
+                                    for p in [window.1, window.2, window.3] where xv[p] > xv[best] { best = p }
+                                    out[best] += g
+                                }
+                            }
+                        }
                     }
                 }
             }

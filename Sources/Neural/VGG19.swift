@@ -62,7 +62,9 @@ public final class VGG19 {
         guard let last = gradients.keys.max() else { return Tensor(channels: input.channels, height: input.height, width: input.width) }
         var g = gradients[last]!
         for l in stride(from: last, through: 0, by: -1) {
-            if l != last, let extra = gradients[l] { for i in g.values.indices { g.values[i] += extra.values[i] } }
+            if l != last, let extra = gradients[l] {
+                g.values.withUnsafeMutableBufferPointer { g in extra.values.withUnsafeBufferPointer { e in for i in g.indices { g[i] += e[i] } } }
+            }
             let below = l == 0 ? input : activations[l - 1]
             switch VGG19.layers[l].kind {
             case .convolution(let i): g = convolutions[i].backward(g, inputShape: (below.channels, below.height, below.width), columns: &columns)
