@@ -70,10 +70,4 @@ public struct AnalogySummary: Codable, Sendable {
         self.parameters = parameters
     }
 
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 }

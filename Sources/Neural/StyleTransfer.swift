@@ -115,3 +115,28 @@ public struct LossRecord: Codable, Sendable, Equatable {
     public var style: Double
     public var tv: Double
 }
+
+/// The JSON summary of a style-transfer run (`--summary`).
+public struct StyleTransferSummary: Codable, Sendable {
+    public var method = "gatys"
+    public var weights: String
+    public var iterations: Int
+    public var secondsTotal: Double
+    /// Optimisation loop only.
+    public var secondsPerIteration: Double
+    public var initialLoss: Double
+    public var finalLoss: Double
+    public var peakRssMb: Double
+    public var parameters: StyleTransferParameters
+
+    public init(_ result: StyleTransferResult, parameters: StyleTransferParameters, peakRssMb: Double) {
+        weights = result.weightsSource
+        iterations = result.iterations
+        secondsTotal = result.secondsTotal
+        secondsPerIteration = result.secondsPerIteration
+        initialLoss = result.lossTrace.first?.total ?? 0
+        finalLoss = result.lossTrace.last?.total ?? 0
+        self.peakRssMb = peakRssMb
+        self.parameters = parameters
+    }
+}

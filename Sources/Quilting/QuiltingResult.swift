@@ -54,11 +54,4 @@ public struct QuiltingSummary: Codable, Sendable {
         self.transfer = transfer
     }
 
-    /// Pretty-printed JSON with snake_case keys.
-    public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
-    }
 }

@@ -60,7 +60,7 @@ struct AnalogyOptions: ParsableArguments {
             try FileManager.default.createDirectory(atPath: levelsOut, withIntermediateDirectories: true)
             for (level, image) in result.levels.enumerated() { try image.write(to: "\(levelsOut)/level-\(level).png") }
         }
-        if let summary { try AnalogySummary(result, parameters: parameters).json().writeAtomically(to: summary) }
+        if let summary { try AnalogySummary(result, parameters: parameters).summaryJSON().writeAtomically(to: summary) }
         if !quiet {
             print(String(format: "wrote %@ (%dx%d, %.0f%% coherent picks, %.2f s)", output, result.image.width, result.image.height,
                          result.coherentFraction * 100, result.secondsTotal))

@@ -183,13 +183,7 @@ struct NeuralTransfer: ParsableCommand {
                 try Data((rows.joined(separator: "\n") + "\n").utf8).writeAtomically(to: lossLog)
             }
             if let summary {
-                let object: [String: Any] = [
-                    "method": "gatys", "weights": result.weightsSource, "iterations": result.iterations,
-                    "seconds_total": result.secondsTotal, "seconds_per_iteration": result.secondsPerIteration,
-                    "initial_loss": result.lossTrace.first?.total ?? 0, "final_loss": result.lossTrace.last?.total ?? 0,
-                    "peak_rss_mb": peakResidentMegabytes(),
-                ]
-                try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]).writeAtomically(to: summary)
+                try StyleTransferSummary(result, parameters: p, peakRssMb: peakResidentMegabytes()).summaryJSON().writeAtomically(to: summary)
             }
             if !quiet {
                 print(String(format: "wrote %@ (%d iterations, %.3f s/iteration, loss %.4g → %.4g; weights: %@)", output, result.iterations,

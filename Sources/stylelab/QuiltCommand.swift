@@ -47,7 +47,7 @@ struct QuiltingOptions: ParsableArguments {
         try result.image.write(to: output)
         if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
         if let seams { try result.seamOverlay().write(to: seams) }
-        if let summary { try summaryValue.json().writeAtomically(to: summary) }
+        if let summary { try summaryValue.summaryJSON().writeAtomically(to: summary) }
         if !quiet {
             print(String(format: "wrote %@ (%dx%d, %d blocks, %.2f s)", output, result.image.width, result.image.height,
                          result.blockCount, result.secondsTotal))
