@@ -17,9 +17,18 @@ struct Convolution {
     }
 
     func forward(_ x: Tensor, columns: inout [Float]) -> Tensor {
-        let hw = x.plane, k = x.channels * 9, w = x.width
         var y = Tensor(channels: weights.outputs, height: x.height, width: x.width)
-        for o in 0 ..< weights.outputs { for i in 0 ..< hw { y.values[o * hw + i] = weights.bias[o] } }
+        forward(x, into: &y, columns: &columns)
+        return y
+    }
+
+    /// y ← conv(x), into y's storage (reshaped).
+    func forward(_ x: Tensor, into y: inout Tensor, columns: inout [Float]) {
+        let hw = x.plane, k = x.channels * 9, w = x.width
+        y.reshape(channels: weights.outputs, height: x.height, width: x.width)
+        y.values.withUnsafeMutableBufferPointer { out in
+            for o in 0 ..< weights.outputs { (out.baseAddress! + o * hw).update(repeating: weights.bias[o], count: hw) }
+        }
         let band = bandRows(channels: x.channels, width: w, height: x.height)
         for y0 in stride(from: 0, to: x.height, by: band) {
             let rows = min(band, x.height - y0), n = rows * w
@@ -29,12 +38,20 @@ struct Convolution {
                             weights.weights, Int32(k), columns, Int32(n), 1, out.baseAddress! + y0 * w, Int32(hw))
             }
         }
-        return y
     }
 
     func backward(_ gradient: Tensor, inputShape x: (channels: Int, height: Int, width: Int), columns: inout [Float]) -> Tensor {
-        let hw = x.height * x.width, k = x.channels * 9, w = x.width
         var dx = Tensor(channels: x.channels, height: x.height, width: x.width)
+        backward(gradient, inputShape: x, into: &dx, columns: &columns)
+        return dx
+    }
+
+    /// dx ← ∂/∂x of ⟨gradient, conv(x)⟩, into dx's storage (reshaped, zeroed first).
+    func backward(_ gradient: Tensor, inputShape x: (channels: Int, height: Int, width: Int), into dx: inout Tensor,
+                  columns: inout [Float]) {
+        let hw = x.height * x.width, k = x.channels * 9, w = x.width
+        dx.reshape(channels: x.channels, height: x.height, width: x.width)
+        dx.zero()
         let band = bandRows(channels: x.channels, width: w, height: x.height)
         for y0 in stride(from: 0, to: x.height, by: band) {
             let rows = min(band, x.height - y0), n = rows * w
@@ -45,7 +62,6 @@ struct Convolution {
             }
             col2im(columns, rows: y0 ..< y0 + rows, into: &dx)
         }
-        return dx
     }
 
     /// columns[(c·9 + ky·3 + kx), (r·W + x)] = x[c, y0 + r + ky − 1, x + kx − 1], zero outside the image.

@@ -56,27 +56,39 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
         }
         let shape = (x.channels, x.height, x.width)
         let layerWeights = p.styleLayerWeights ?? Array(repeating: 1, count: styleIndices.count)
-        let objective: Objective = { values in
-            let image = Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values)
-            let activations = vgg.forward(image, through: deepest)
-            var gradients: [Int: Tensor] = [:]
+        // Workspaces: every buffer of an evaluation lives here and is reused by the next one.
+        var input = x, activations: [Tensor] = [], inputGradient = x, spare = x, tvGradient = x
+        var contentGradients = Dictionary(uniqueKeysWithValues: contentIndices.map { ($0, x) })
+        var styleGradients = Dictionary(uniqueKeysWithValues: styleIndices.map { ($0, x) })
+        var gramScratch: [Float] = []
+        let objective: Objective = { values, gradient in
+            input.values.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: values, count: values.count) }
+            vgg.forward(input, through: deepest, into: &activations)
             var contentLoss = 0.0, styleLoss = 0.0
-            func add(_ l: Int, _ g: Tensor) {
-                if var existing = gradients[l] { for i in existing.values.indices { existing.values[i] += g.values[i] }; gradients[l] = existing } else { gradients[l] = g }
-            }
             for l in contentIndices {
-                let (loss, g) = Losses.content(activations[l], target: contentFeatures[l], weight: p.contentWeight)
-                contentLoss += loss; add(l, g)
+                contentLoss += Losses.content(activations[l], target: contentFeatures[l], weight: p.contentWeight, gradient: &contentGradients[l]!)
             }
             for (k, l) in styleIndices.enumerated() {
-                let (loss, g) = Losses.style(activations[l], targetGram: styleGrams[l] ?? [], weight: p.styleWeight * layerWeights[k])
-                styleLoss += loss; add(l, g)
+                styleLoss += Losses.style(activations[l], targetGram: styleGrams[l] ?? [], weight: p.styleWeight * layerWeights[k],
+                                          gradient: &styleGradients[l]!, scratch: &gramScratch)
             }
-            var gradient = vgg.backward(input: image, activations: activations, gradients: gradients)
-            let (tvLoss, tvGradient) = Losses.totalVariation(image, weight: p.tvWeight)
-            for i in gradient.values.indices { gradient.values[i] += tvGradient.values[i] }
+            // A layer that carries both a content and a style loss gets the sum of their gradients.
+            var gradients = contentGradients
+            for (l, g) in styleGradients {
+                if var both = gradients[l] {
+                    both.values.withUnsafeMutableBufferPointer { b in g.values.withUnsafeBufferPointer { s in for i in b.indices { b[i] += s[i] } } }
+                    gradients[l] = both
+                } else {
+                    gradients[l] = g
+                }
+            }
+            vgg.backward(input: input, activations: activations, gradients: gradients, into: &inputGradient, spare: &spare)
+            let tvLoss = Losses.totalVariation(input, weight: p.tvWeight, gradient: &tvGradient)
+            gradient.withUnsafeMutableBufferPointer { out in
+                inputGradient.values.withUnsafeBufferPointer { r in tvGradient.values.withUnsafeBufferPointer { t in for i in out.indices { out[i] = r[i] + t[i] } } }
+            }
             trace.append(LossRecord(iteration: trace.count, total: contentLoss + styleLoss + tvLoss, content: contentLoss, style: styleLoss, tv: tvLoss))
-            return (contentLoss + styleLoss + tvLoss, gradient.values)
+            return contentLoss + styleLoss + tvLoss
         }
         var values = x.values
         let loopStart = Date()

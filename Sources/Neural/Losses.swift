@@ -6,41 +6,69 @@ import CBLAS
 enum Losses {
     /// Content loss at one layer and ∂loss/∂F.
     static func content(_ f: Tensor, target: Tensor, weight: Float) -> (Double, Tensor) {
-        var gradient = f
-        var sum = 0.0
-        let scale = 2 * weight / Float(f.count)
-        for i in f.values.indices {
-            let d = f.values[i] - target.values[i]
-            sum += Double(d * d)
-            gradient.values[i] = scale * d
-        }
-        return (Double(weight) * sum / Double(f.count), gradient)
+        var gradient = Tensor(channels: 1, height: 1, width: 1)
+        return (content(f, target: target, weight: weight, gradient: &gradient), gradient)
     }
 
-    /// G = F Fᵀ / (C·H·W), C × C, by one SYRK-like GEMM.
+    /// Content loss, its gradient written into `gradient` (reshaped).
+    static func content(_ f: Tensor, target: Tensor, weight: Float, gradient: inout Tensor) -> Double {
+        gradient.reshape(channels: f.channels, height: f.height, width: f.width)
+        var sum = 0.0
+        let scale = 2 * weight / Float(f.count)
+        gradient.values.withUnsafeMutableBufferPointer { g in
+            f.values.withUnsafeBufferPointer { x in
+                target.values.withUnsafeBufferPointer { t in
+                    for i in g.indices { let d = x[i] - t[i]; sum += Double(d * d); g[i] = scale * d }
+                }
+            }
+        }
+        return Double(weight) * sum / Double(f.count)
+    }
+
+    /// G = F Fᵀ / (C·H·W), C × C, by one GEMM.
     static func gram(_ f: Tensor) -> [Float] {
-        var g = [Float](repeating: 0, count: f.channels * f.channels)
+        var g: [Float] = []
+        gram(f, into: &g)
+        return g
+    }
+
+    static func gram(_ f: Tensor, into g: inout [Float]) {
+        if g.count != f.channels * f.channels { g = [Float](repeating: 0, count: f.channels * f.channels) }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f.channels), Int32(f.channels), Int32(f.plane),
                     1 / Float(f.count), f.values, Int32(f.plane), f.values, Int32(f.plane), 0, &g, Int32(f.channels))
-        return g
     }
 
     /// Style loss at one layer and ∂loss/∂F = w · 2/C² · 2 (G − G_s) F / (C·H·W) (G is symmetric).
     static func style(_ f: Tensor, targetGram: [Float], weight: Float) -> (Double, Tensor) {
+        var gradient = Tensor(channels: 1, height: 1, width: 1), difference: [Float] = []
+        return (style(f, targetGram: targetGram, weight: weight, gradient: &gradient, scratch: &difference), gradient)
+    }
+
+    /// Style loss, its gradient written into `gradient`; `scratch` holds the Gram difference (both reused).
+    static func style(_ f: Tensor, targetGram: [Float], weight: Float, gradient: inout Tensor, scratch difference: inout [Float]) -> Double {
         let c = f.channels
-        var difference = gram(f)
+        gram(f, into: &difference)
         var sum = 0.0
-        for i in difference.indices { difference[i] -= targetGram[i]; sum += Double(difference[i] * difference[i]) }
-        var gradient = Tensor(channels: c, height: f.height, width: f.width)
+        difference.withUnsafeMutableBufferPointer { d in
+            targetGram.withUnsafeBufferPointer { t in for i in d.indices { d[i] -= t[i]; sum += Double(d[i] * d[i]) } }
+        }
+        gradient.reshape(channels: c, height: f.height, width: f.width)
         let scale = weight * 4 / (Float(c * c) * Float(f.count))
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(f.plane), Int32(c), scale, difference, Int32(c),
                     f.values, Int32(f.plane), 0, &gradient.values, Int32(f.plane))
-        return (Double(weight) * sum / Double(c * c), gradient)
+        return Double(weight) * sum / Double(c * c)
     }
 
     /// Total variation (L1, as neural-style) of the image being optimised and its subgradient.
     static func totalVariation(_ x: Tensor, weight: Float) -> (Double, Tensor) {
-        var gradient = Tensor(channels: x.channels, height: x.height, width: x.width)
+        var gradient = Tensor(channels: 1, height: 1, width: 1)
+        return (totalVariation(x, weight: weight, gradient: &gradient), gradient)
+    }
+
+    /// Total variation, its subgradient written into `gradient` (reshaped, zeroed first).
+    static func totalVariation(_ x: Tensor, weight: Float, gradient: inout Tensor) -> Double {
+        gradient.reshape(channels: x.channels, height: x.height, width: x.width)
+        gradient.zero()
         var sum = 0.0
         for c in 0 ..< x.channels {
             for i in 0 ..< x.height {
@@ -63,6 +91,6 @@ enum Losses {
                 }
             }
         }
-        return (Double(weight) * sum, gradient)
+        return Double(weight) * sum
     }
 }

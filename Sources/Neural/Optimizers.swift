@@ -1,8 +1,9 @@
 import CBLAS
 import Foundation
 
-/// A function to minimise: value and gradient at x.
-public typealias Objective = ([Float]) -> (value: Double, gradient: [Float])
+/// A function to minimise: returns the value at x and writes the gradient into the second argument (an array of
+/// x's length, owned by the optimiser and reused every evaluation, so the loop need not allocate).
+public typealias Objective = (_ x: [Float], _ gradient: inout [Float]) -> Double
 
 /// L-BFGS as PyTorch's `torch.optim.LBFGS` runs it in neural-style (Nocedal & Wright, Alg. 7.4 two-loop recursion):
 /// one function evaluation per iteration, no line search, step 1 (the very first step min(1, 1/‖g‖₁)), a history of
@@ -20,44 +21,50 @@ public struct LBFGS {
     /// Minimises from `x` for `iterations` evaluations; `observe(iteration, value)` sees every evaluation.
     public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double) -> Void = { _, _ in }) {
         let n = Int32(x.count)
-        var (value, g) = f(x)
+        var g = [Float](repeating: 0, count: x.count), previousG = g, q = g, step = g, yk = g
+        var value = f(x, &g)
         observe(0, value)
         var s: [[Float]] = [], y: [[Float]] = [], rho: [Float] = []
+        var alpha = [Float](repeating: 0, count: history)
         var oldest = 0  // ring start once the history is full
-        var q = [Float](repeating: 0, count: x.count), step = q, previousG = g
         for iteration in 1 ..< max(iterations, 1) {
             // Direction d = −H g by the two-loop recursion, newest pair first.
-            let order = (0 ..< s.count).map { (oldest + $0) % s.count }
-            q = g
-            var alpha = [Float](repeating: 0, count: s.count)
-            for i in order.reversed() {
+            let count = s.count
+            q.withUnsafeMutableBufferPointer { q in g.withUnsafeBufferPointer { q.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
+            for j in stride(from: count - 1, through: 0, by: -1) {
+                let i = (oldest + j) % count
                 alpha[i] = rho[i] * cblas_sdot(n, s[i], 1, q, 1)
                 cblas_saxpy(n, -alpha[i], y[i], 1, &q, 1)
             }
-            if let newest = order.last {
+            if count > 0 {
+                let newest = (oldest + count - 1) % count
                 let gamma = cblas_sdot(n, s[newest], 1, y[newest], 1) / max(cblas_sdot(n, y[newest], 1, y[newest], 1), 1e-30)
                 cblas_sscal(n, gamma, &q, 1)
             }
-            for i in order {
+            for j in 0 ..< count {
+                let i = (oldest + j) % count
                 let beta = rho[i] * cblas_sdot(n, y[i], 1, q, 1)
                 cblas_saxpy(n, alpha[i] - beta, s[i], 1, &q, 1)
             }
             let l1 = cblas_sasum(n, g, 1)
             let t = iteration == 1 ? min(1, 1 / max(l1, 1e-30)) * learningRate : learningRate
-            for k in x.indices { step[k] = -t * q[k] }
+            step.withUnsafeMutableBufferPointer { st in q.withUnsafeBufferPointer { q in for k in st.indices { st[k] = -t * q[k] } } }
             cblas_saxpy(n, 1, step, 1, &x, 1)
-            previousG = g
-            (value, g) = f(x)
+            swap(&g, &previousG)
+            value = f(x, &g)
             observe(iteration, value)
             // Update the history with s = step taken, y = change of gradient (skipped when not a descent pair).
-            var yk = g
+            yk.withUnsafeMutableBufferPointer { out in g.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
             cblas_saxpy(n, -1, previousG, 1, &yk, 1)
             let ys = cblas_sdot(n, yk, 1, step, 1)
             if ys > 1e-10 {
                 if s.count < history {
                     s.append(step); y.append(yk); rho.append(1 / ys)
                 } else {
-                    s[oldest] = step; y[oldest] = yk; rho[oldest] = 1 / ys
+                    // Overwrite the oldest pair in place: its buffers are reused, nothing is allocated.
+                    s[oldest].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: step, count: step.count) }
+                    y[oldest].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: yk, count: yk.count) }
+                    rho[oldest] = 1 / ys
                     oldest = (oldest + 1) % history
                 }
             }
@@ -73,9 +80,9 @@ public struct Adam {
     public init(learningRate: Float = 10) { self.learningRate = learningRate }
 
     public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double) -> Void = { _, _ in }) {
-        var m = [Float](repeating: 0, count: x.count), v = m
+        var m = [Float](repeating: 0, count: x.count), v = m, g = m
         for t in 1 ... max(iterations, 1) {
-            let (value, g) = f(x)
+            let value = f(x, &g)
             observe(t - 1, value)
             let c1 = 1 - pow(beta1, Float(t)), c2 = 1 - pow(beta2, Float(t))
             for k in x.indices {

@@ -10,26 +10,42 @@ public enum Pooling: String, Codable, Sendable, CaseIterable {
 enum Activation {
     static func relu(_ x: Tensor) -> Tensor {
         var y = x
-        y.values.withUnsafeMutableBufferPointer { v in
-            for i in v.indices { v[i] = Swift.max(v[i], 0) }
-        }
+        relu(x, into: &y)
         return y
+    }
+
+    static func relu(_ x: Tensor, into y: inout Tensor) {
+        y.reshape(channels: x.channels, height: x.height, width: x.width)
+        y.values.withUnsafeMutableBufferPointer { out in
+            x.values.withUnsafeBufferPointer { v in for i in v.indices { out[i] = Swift.max(v[i], 0) } }
+        }
     }
 
     /// ∂ReLU: the gradient where the output was positive.
     static func reluBackward(_ gradient: Tensor, output: Tensor) -> Tensor {
         var dx = gradient
-        dx.values.withUnsafeMutableBufferPointer { g in
+        reluBackward(&dx, output: output)
+        return dx
+    }
+
+    /// ∂ReLU in place.
+    static func reluBackward(_ gradient: inout Tensor, output: Tensor) {
+        gradient.values.withUnsafeMutableBufferPointer { g in
             output.values.withUnsafeBufferPointer { y in
                 for i in g.indices { g[i] = y[i] > 0 ? g[i] : 0 }
             }
         }
-        return dx
     }
 
     static func pool(_ x: Tensor, _ kind: Pooling) -> Tensor {
+        var y = Tensor(channels: x.channels, height: x.height / 2, width: x.width / 2)
+        pool(x, kind, into: &y)
+        return y
+    }
+
+    static func pool(_ x: Tensor, _ kind: Pooling, into y: inout Tensor) {
         let h = x.height / 2, w = x.width / 2, width = x.width, plane = x.plane
-        var y = Tensor(channels: x.channels, height: h, width: w)
+        y.reshape(channels: x.channels, height: h, width: w)
         x.values.withUnsafeBufferPointer { src in
             y.values.withUnsafeMutableBufferPointer { dst in
                 let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
@@ -44,12 +60,18 @@ enum Activation {
                 }
             }
         }
-        return y
     }
 
     /// ∂pool: max pooling routes each gradient to the first maximum of its window; average spreads it by 1/4.
     static func poolBackward(_ gradient: Tensor, input x: Tensor, _ kind: Pooling) -> Tensor {
         var dx = Tensor(channels: x.channels, height: x.height, width: x.width)
+        poolBackward(gradient, input: x, kind, into: &dx)
+        return dx
+    }
+
+    static func poolBackward(_ gradient: Tensor, input x: Tensor, _ kind: Pooling, into dx: inout Tensor) {
+        dx.reshape(channels: x.channels, height: x.height, width: x.width)
+        dx.zero()
         let h = gradient.height, w = gradient.width, width = x.width, plane = x.plane
         gradient.values.withUnsafeBufferPointer { gv in
             x.values.withUnsafeBufferPointer { xv in
@@ -74,6 +96,5 @@ enum Activation {
                 }
             }
         }
-        return dx
     }
 }

@@ -17,6 +17,17 @@ public struct Tensor: Sendable, Equatable {
 
     public var count: Int { values.count }
     public var plane: Int { height * width }
+
+    /// Gives the tensor a new shape, reusing its storage: once a buffer has held the largest shape of a loop, no
+    /// later reshape allocates. The values are unspecified afterwards.
+    mutating func reshape(channels c: Int, height h: Int, width w: Int) {
+        let n = c * h * w
+        if values.count > n { values.removeLast(values.count - n) }
+        else if values.count < n { values.append(contentsOf: repeatElement(0, count: n - values.count)) }
+        (channels, height, width) = (c, h, w)
+    }
+
+    mutating func zero() { values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
 }
 
 extension Tensor {

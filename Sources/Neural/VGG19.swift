@@ -45,33 +45,61 @@ public final class VGG19 {
     /// Activations of every layer from the input to layer `last` (inclusive), in order.
     public func forward(_ input: Tensor, through last: Int) -> [Tensor] {
         var outputs: [Tensor] = []
-        var x = input
-        for l in 0 ... last {
-            switch VGG19.layers[l].kind {
-            case .convolution(let i): x = convolutions[i].forward(x, columns: &columns)
-            case .relu: x = Activation.relu(x)
-            case .pool: x = Activation.pool(x, pooling)
-            }
-            outputs.append(x)
-        }
+        forward(input, through: last, into: &outputs)
         return outputs
+    }
+
+    /// The same into `activations`, whose tensors are reused when it already holds `last + 1` of them: an
+    /// optimisation loop that keeps one array allocates nothing after its first evaluation.
+    public func forward(_ input: Tensor, through last: Int, into activations: inout [Tensor]) {
+        if activations.count != last + 1 { activations = Array(repeating: Tensor(channels: 1, height: 1, width: 1), count: last + 1) }
+        for l in 0 ... last {
+            let x = l == 0 ? input : activations[l - 1]
+            switch VGG19.layers[l].kind {
+            case .convolution(let i): convolutions[i].forward(x, into: &activations[l], columns: &columns)
+            case .relu: Activation.relu(x, into: &activations[l])
+            case .pool: Activation.pool(x, pooling, into: &activations[l])
+            }
+        }
     }
 
     /// ∂loss/∂input, given ∂loss/∂(activation) at some layers (keyed by layer index) and the forward activations.
     public func backward(input: Tensor, activations: [Tensor], gradients: [Int: Tensor]) -> Tensor {
-        guard let last = gradients.keys.max() else { return Tensor(channels: input.channels, height: input.height, width: input.width) }
-        var g = gradients[last]!
+        var result = Tensor(channels: input.channels, height: input.height, width: input.width)
+        var spare = Tensor(channels: 1, height: 1, width: 1)
+        backward(input: input, activations: activations, gradients: gradients, into: &result, spare: &spare)
+        return result
+    }
+
+    /// The same into `result`, using `spare` as the second of two ping-pong buffers (both reused across calls).
+    public func backward(input: Tensor, activations: [Tensor], gradients: [Int: Tensor], into result: inout Tensor, spare: inout Tensor) {
+        guard let last = gradients.keys.max(), let top = gradients[last] else {
+            result.reshape(channels: input.channels, height: input.height, width: input.width)
+            result.zero()
+            return
+        }
+        // g holds ∂loss/∂(output of layer l); next receives ∂loss/∂(input of layer l).
+        var g = result, next = spare
+        result = Tensor(channels: 1, height: 1, width: 1); spare = result  // give up the references: no copy on write below
+        g.reshape(channels: top.channels, height: top.height, width: top.width)
+        g.values.withUnsafeMutableBufferPointer { out in top.values.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
         for l in stride(from: last, through: 0, by: -1) {
             if l != last, let extra = gradients[l] {
                 g.values.withUnsafeMutableBufferPointer { g in extra.values.withUnsafeBufferPointer { e in for i in g.indices { g[i] += e[i] } } }
             }
             let below = l == 0 ? input : activations[l - 1]
             switch VGG19.layers[l].kind {
-            case .convolution(let i): g = convolutions[i].backward(g, inputShape: (below.channels, below.height, below.width), columns: &columns)
-            case .relu: g = Activation.reluBackward(g, output: activations[l])
-            case .pool: g = Activation.poolBackward(g, input: below, pooling)
+            case .convolution(let i):
+                convolutions[i].backward(g, inputShape: (below.channels, below.height, below.width), into: &next, columns: &columns)
+                swap(&g, &next)
+            case .relu:
+                Activation.reluBackward(&g, output: activations[l])
+            case .pool:
+                Activation.poolBackward(g, input: below, pooling, into: &next)
+                swap(&g, &next)
             }
         }
-        return g
+        result = g
+        spare = next
     }
 }
