@@ -57,7 +57,7 @@ extension Image {
                 : sl_jpeg_decode(base, bytes.count, limit, &raw, &message)
         }
         defer { sl_free(raw.pixels) }
-        let detail = String(cString: message)
+        let detail = String(cMessage: message)
         switch Int(status) {
         case Int(SL_OK.rawValue): break
         case Int(SL_TOO_LARGE.rawValue):

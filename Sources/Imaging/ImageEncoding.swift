@@ -68,7 +68,7 @@ extension Image {
         }
         defer { sl_free(output.bytes) }
         guard status == Int32(SL_OK.rawValue), let bytes = output.bytes else {
-            throw ImageError.writeFailed(path: name, reason: "\(format.name) encoder: \(String(cString: message))")
+            throw ImageError.writeFailed(path: name, reason: "\(format.name) encoder: \(String(cMessage: message))")
         }
         return Data(bytes: bytes, count: output.size)
     }
@@ -139,7 +139,7 @@ extension Image {
         let status = sl_jpeg_encode(cmyk, Int32(width), Int32(height), 4, Int32(quality), 0, ycck ? 1 : 0, &output, &message)
         defer { sl_free(output.bytes) }
         guard status == Int32(SL_OK.rawValue), let bytes = output.bytes else {
-            throw ImageError.writeFailed(path: "CMYK fixture", reason: String(cString: message))
+            throw ImageError.writeFailed(path: "CMYK fixture", reason: String(cMessage: message))
         }
         return Data(bytes: bytes, count: output.size)
     }

@@ -39,3 +39,10 @@ public enum ImageError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension String {
+    /// The text of a NUL-terminated C message buffer, as the C bridges fill them.
+    public init(cMessage buffer: [CChar]) {
+        self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

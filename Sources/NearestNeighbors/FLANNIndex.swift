@@ -84,8 +84,7 @@ public final class FLANNIndex: NearestNeighborSearch, @unchecked Sendable {
         guard let handle = sl_flann_build(data.baseAddress, database.rows, database.dimension, &parameters, &tuned,
                                           &message) else {
             data.deallocate()
-            throw SearchError.buildFailed(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
-                                                 as: UTF8.self))
+            throw SearchError.buildFailed(String(cMessage: message))
         }
         self.data = data
         self.handle = handle
