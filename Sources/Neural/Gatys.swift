@@ -27,6 +27,11 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
         let contentImage = fitted(content, side)
         var styleImages = styles.map { fitted($0, max(16, Int(Float(side) * p.styleScale))) }
         if p.preserveColours == .histogram { styleImages = styleImages.map { $0.histogramMatched(to: contentImage) } }
+        let minimum = VGG19.minimumSide(forLayer: deepest)
+        for (role, image) in [("content image", contentImage)] + styleImages.map({ ("style image", $0) })
+            where min(image.width, image.height) < minimum {
+            throw NeuralError.tooSmall(role: role, size: image.size, layer: VGG19.layers[deepest].name, minimum: minimum)
+        }
         let norm = weights.normalisation
         // Targets: content features; the blend of the style images' Gram matrices.
         let contentFeatures = vgg.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)

@@ -87,9 +87,12 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
 public enum NeuralError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidParameter(flag: String, value: String, expected: String)
     case tooDeep(layer: String, weights: String)
+    case tooSmall(role: String, size: Size, layer: String, minimum: Int)
 
     public var description: String {
         switch self {
+        case .tooSmall(let role, let size, let layer, let minimum):
+            return "the \(role) (\(size)) is too small for \(layer): both sides need at least \(minimum) pixels; use a larger image or --size"
         case .invalidParameter(let flag, let value, let expected): return "\(flag) \(value) is invalid: expected \(expected)"
         case .tooDeep(let layer, let weights): return "\(layer) is deeper than the weights (\(weights)) reach"
         }

@@ -20,6 +20,11 @@ public final class VGG19 {
 
     public static func index(of name: String) -> Int? { layers.firstIndex { $0.name == name } }
 
+    /// The smallest image side that still has at least one pixel at layer `index`: 2^(poolings before it).
+    public static func minimumSide(forLayer index: Int) -> Int {
+        1 << layers.prefix(index).filter { if case .pool = $0.kind { return true } else { return false } }.count
+    }
+
     public let weights: VGG19Weights
     public let pooling: Pooling
     private let convolutions: [Convolution]

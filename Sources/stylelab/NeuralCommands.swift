@@ -81,7 +81,11 @@ struct NeuralFeatures: ParsableCommand {
                 }
                 return i
             }
-            let activations = vgg.forward(Tensor(networkInput: picture, normalisation: vgg.weights.normalisation), through: indices.max() ?? 0)
+            let deepest = indices.max() ?? 0, minimum = VGG19.minimumSide(forLayer: deepest)
+            guard min(picture.width, picture.height) >= minimum else {
+                throw NeuralError.tooSmall(role: "image", size: picture.size, layer: VGG19.layers[deepest].name, minimum: minimum)
+            }
+            let activations = vgg.forward(Tensor(networkInput: picture, normalisation: vgg.weights.normalisation), through: deepest)
             var table: [String: [String: Double]] = [:]
             for (name, i) in zip(names, indices) {
                 let v = activations[i].values

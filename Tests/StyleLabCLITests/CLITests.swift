@@ -216,6 +216,13 @@ func scratchFolder() -> String {
         }
     }
 
+    @Test func anImageTooSmallForTheLayersIsOneLine() throws {
+        let folder = scratchFolder()
+        try Image(width: 1, height: 1, channels: 3, value: 0.5).write(to: folder + "/dot.png")
+        let run = try CLIRun(["neural", "features", folder + "/dot.png", "--weights", fixtures + "/vgg_head.safetensors"])
+        #expect(run.status == 1 && run.standardError.contains("too small") && run.standardError.split(separator: "\n").count == 1)
+    }
+
     @Test func missingWeightsSayHowToFetchThem() throws {
         let folder = scratchFolder()
         try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 16, height: 16), method: .area).write(to: folder + "/c.png")
