@@ -88,8 +88,9 @@ final class BlockErrorMap {
             for i in squares.indices { squares[i] += region.weight * boxes[i] }
         }
         let constant = regions.reduce(Float(0)) { $0 + $1.weight * $1.pixels.samples.reduce(0) { $0 + $1 * $1 } }
-        var cross = [Float](repeating: 0, count: paddedWidth * (candidateHeight + 3))
-        for template in templates {
+        var cross = crossTerm(templates[0])
+        if templates[0].weight != 1 { for i in cross.indices { cross[i] *= templates[0].weight } }
+        for template in templates.dropFirst() {
             let c = crossTerm(template)
             for i in cross.indices { cross[i] += template.weight * c[i] }
         }

@@ -57,12 +57,16 @@ extension BlockSearcher {
 }
 
 /// Index of an error list chosen uniformly among those within (1 + tolerance) of the least (scan order, then the
-/// random draw: deterministic for a given generator).
+/// random draw: deterministic for a given generator). Three passes, no allocation.
 func chooseWithinTolerance(_ errors: [Float], tolerance: Float, random: inout RandomSource) -> Int {
-    let best = errors.min() ?? 0
-    let limit = best * (1 + tolerance)
-    let eligible = errors.indices.filter { errors[$0] <= limit }
-    return eligible[Int(random.next() % UInt64(eligible.count))]
+    let limit = (errors.min() ?? 0) * (1 + tolerance)
+    let eligible = errors.reduce(0) { $1 <= limit ? $0 + 1 : $0 }
+    var remaining = Int(random.next() % UInt64(max(eligible, 1)))
+    for (i, e) in errors.enumerated() where e <= limit {
+        if remaining == 0 { return i }
+        remaining -= 1
+    }
+    return 0
 }
 
 /// FLANN over the overlap vectors of every candidate block, reduced by PCA: the fast, approximate path.
