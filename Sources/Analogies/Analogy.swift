@@ -40,10 +40,10 @@ public func analogy(a: Image, aPrime: Image, b: Image, _ p: AnalogyParameters = 
         let synthesis = LevelSynthesis(database: database, b: prepared.b[level], coarseB: level + 1 < levels ? prepared.b[level + 1] : nil,
                                        coarseBPrime: level + 1 < levels ? bPrime[level + 1] : nil,
                                        coherenceFactor: p.kappa * pow(2, -Float(level)), parameters: p)
-        let level_ = synthesis.run()
-        bPrime[level] = level_.bPrime
-        result.record(level: level, level_, colour: prepared.colour(level: level, bPrime: level_.bPrime, source: level_.source,
-                                                chromaFromAPrime: p.chromaFromAPrime))
+        let output = synthesis.run()
+        bPrime[level] = output.bPrime
+        result.record(level: level, output, colour: prepared.colour(level: level, bPrime: output.bPrime, source: output.source,
+                                                                    chromaFromAPrime: p.chromaFromAPrime))
         pixelsDone += prepared.b[level].pixelCount
         progress?("analogy level \(level)", pixelsDone, of: pixelsTotal)
         clock.lap("level \(level)")
@@ -111,36 +111,34 @@ struct LevelSynthesis: @unchecked Sendable {
         // B′ as written so far: rows above are complete up to x + 2 and this row up to x − 1, all the causal
         // window reads (outside the image the layout's constant is read, never an unwritten pixel).
         let bPrimeSoFar = PlanarView(base: UnsafePointer(out.bPrime.base), width: width, height: b.height, channels: channels)
-        do {
-            let query = scratch.query
-            database.layout.write(x: x, y: y, plain: b, filtered: bPrimeSoFar, coarsePlain: coarseB, coarseFiltered: coarseBPrime,
-                                  into: query)
-            // BestApproximateMatch.
-            let pApp = approximateMatch(query, scratch: scratch)
-            let dApp = database.distance(query, to: pApp)
-            // BestCoherenceMatch: continue the source of every synthesised neighbour r in the causal window.
-            var pCoh = -1, dCoh = Float.infinity
-            let aWidth = database.a.width, aHeight = database.a.height
-            for offset in NeighbourhoodLayout.causal.offsets {
-                let rx = x + offset.x, ry = y + offset.y
-                guard rx >= 0, ry >= 0, rx < width else { continue }
-                let r = ry * width + rx
-                let cx = Int(out.sx[r]) - offset.x, cy = Int(out.sy[r]) - offset.y
-                guard cx >= 0, cy >= 0, cx < aWidth, cy < aHeight else { continue }
-                let candidate = cy * aWidth + cx
-                let d = database.distance(query, to: candidate)
-                if d < dCoh || (d == dCoh && candidate < pCoh) { dCoh = d; pCoh = candidate }
-            }
-            let useCoherent = pCoh >= 0 && dCoh <= dApp * (1 + coherenceFactor)
-            let pick = useCoherent ? pCoh : pApp
-            let q = y * width + x
-            let m = database.aPrime.pixelCount
-            for c in 0 ..< channels { out.bPrime[c * n + q] = database.aPrime.samples[c * m + pick] }
-            out.sx[q] = Int32(pick % aWidth)
-            out.sy[q] = Int32(pick / aWidth)
-            out.coherent[q] = useCoherent ? 1 : 0
-            out.distance[q] = useCoherent ? dCoh : dApp
+        let query = scratch.query
+        database.layout.write(x: x, y: y, plain: b, filtered: bPrimeSoFar, coarsePlain: coarseB, coarseFiltered: coarseBPrime,
+                              into: query)
+        // BestApproximateMatch.
+        let pApp = approximateMatch(query, scratch: scratch)
+        let dApp = database.distance(query, to: pApp)
+        // BestCoherenceMatch: continue the source of every synthesised neighbour r in the causal window.
+        var pCoh = -1, dCoh = Float.infinity
+        let aWidth = database.a.width, aHeight = database.a.height
+        for offset in NeighbourhoodLayout.causal.offsets {
+            let rx = x + offset.x, ry = y + offset.y
+            guard rx >= 0, ry >= 0, rx < width else { continue }
+            let r = ry * width + rx
+            let cx = Int(out.sx[r]) - offset.x, cy = Int(out.sy[r]) - offset.y
+            guard cx >= 0, cy >= 0, cx < aWidth, cy < aHeight else { continue }
+            let candidate = cy * aWidth + cx
+            let d = database.distance(query, to: candidate)
+            if d < dCoh || (d == dCoh && candidate < pCoh) { dCoh = d; pCoh = candidate }
         }
+        let useCoherent = pCoh >= 0 && dCoh <= dApp * (1 + coherenceFactor)
+        let pick = useCoherent ? pCoh : pApp
+        let q = y * width + x
+        let m = database.aPrime.pixelCount
+        for c in 0 ..< channels { out.bPrime[c * n + q] = database.aPrime.samples[c * m + pick] }
+        out.sx[q] = Int32(pick % aWidth)
+        out.sy[q] = Int32(pick / aWidth)
+        out.coherent[q] = useCoherent ? 1 : 0
+        out.distance[q] = useCoherent ? dCoh : dApp
     }
 
     private func approximateMatch(_ query: UnsafeMutablePointer<Float>, scratch: Scratch) -> Int {

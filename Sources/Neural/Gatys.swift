@@ -35,7 +35,8 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
         let norm = weights.normalisation
         // Targets: content features; the blend of the style images' Gram matrices.
         let contentFeatures = vgg.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
-        let blend = (p.styleBlend ?? Array(repeating: 1, count: styles.count)).map { $0 / (p.styleBlend ?? Array(repeating: 1, count: styles.count)).reduce(0, +) }
+        let blendWeights = p.styleBlend ?? Array(repeating: 1, count: styles.count), total = blendWeights.reduce(0, +)
+        let blend = blendWeights.map { $0 / total }
         var styleGrams: [Int: [Float]] = [:]
         for (s, style) in styleImages.enumerated() {
             let features = vgg.forward(Tensor(networkInput: style, normalisation: norm), through: styleIndices.max() ?? 0)

@@ -35,13 +35,10 @@ extension Tensor {
     public init(networkInput image: Image, normalisation: InputNormalisation) {
         let rgb = image.rgb().opaque, n = rgb.pixelCount
         var values = [Float](repeating: 0, count: 3 * n)
-        switch normalisation {
-        case .caffe:
-            let mean: [Float] = [103.939, 116.779, 123.68]  // B, G, R
-            for c in 0 ..< 3 { for i in 0 ..< n { values[c * n + i] = rgb.samples[(2 - c) * n + i] * 255 - mean[c] } }
-        case .torchvision:
-            let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
-            for c in 0 ..< 3 { for i in 0 ..< n { values[c * n + i] = (rgb.samples[c * n + i] - mean[c]) / std[c] } }
+        let (mean, std, scale) = (normalisation.mean, normalisation.std, normalisation.scale)
+        for c in 0 ..< 3 {
+            let source = normalisation.rgbChannel(c) * n
+            for i in 0 ..< n { values[c * n + i] = (rgb.samples[source + i] * scale - mean[c]) / std[c] }
         }
         self.init(channels: 3, height: rgb.height, width: rgb.width, values: values)
     }
@@ -50,13 +47,10 @@ extension Tensor {
     public func image(normalisation: InputNormalisation) -> Image {
         var out = Image(width: width, height: height, channels: 3)
         let n = plane
-        switch normalisation {
-        case .caffe:
-            let mean: [Float] = [103.939, 116.779, 123.68]
-            for c in 0 ..< 3 { for i in 0 ..< n { out.samples[(2 - c) * n + i] = (values[c * n + i] + mean[c]) / 255 } }
-        case .torchvision:
-            let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
-            for c in 0 ..< 3 { for i in 0 ..< n { out.samples[c * n + i] = values[c * n + i] * std[c] + mean[c] } }
+        let (mean, std, scale) = (normalisation.mean, normalisation.std, normalisation.scale)
+        for c in 0 ..< 3 {
+            let target = normalisation.rgbChannel(c) * n
+            for i in 0 ..< n { out.samples[target + i] = (values[c * n + i] * std[c] + mean[c]) / scale }
         }
         return out.clamped()
     }

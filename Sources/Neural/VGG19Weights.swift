@@ -5,6 +5,13 @@ public enum InputNormalisation: String, Codable, Sendable {
     case caffe
     /// torchvision's retrained VGG: RGB in 0–1, minus [0.485, 0.456, 0.406], divided by [0.229, 0.224, 0.225].
     case torchvision
+
+    /// Per input channel of the network: x_network = (x · scale − mean) / std, channels in the network's order.
+    var mean: [Float] { self == .caffe ? [103.939, 116.779, 123.68] : [0.485, 0.456, 0.406] }  // Caffe: B, G, R
+    var std: [Float] { self == .caffe ? [1, 1, 1] : [0.229, 0.224, 0.225] }
+    var scale: Float { self == .caffe ? 255 : 1 }
+    /// Which RGB channel feeds network channel c (Caffe is BGR).
+    func rgbChannel(_ c: Int) -> Int { self == .caffe ? 2 - c : c }
 }
 
 /// One 3 × 3 convolution of VGG-19: weights in OIHW order (cross-correlation, PyTorch's convention) and biases.

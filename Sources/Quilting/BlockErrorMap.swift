@@ -159,9 +159,9 @@ final class BlockErrorMap {
                 // Sound: each group of candidate rows writes only its own rows of `out`; the rest is read-only.
                 let t = SharedReadBuffer(t), out = SharedBuffer(out)
                 if k.height >= 8 {
-                    crossTermFourRowsAtATime(t.base, k, region.x, region.y, into: out)
+                    crossTermFourRowsAtATime(t, k, region.x, region.y, into: out)
                 } else {
-                    crossTermRowByRow(t.base, k, region.x, region.y, into: out)
+                    crossTermRowByRow(t, k, region.x, region.y, into: out)
                 }
             }
         }
@@ -169,10 +169,9 @@ final class BlockErrorMap {
     }
 
     /// One candidate row at a time: for every template pixel, a weight times a run of exemplar pixels.
-    private func crossTermRowByRow(_ t: UnsafePointer<Float>, _ k: Image, _ rx: Int, _ ry: Int, into out: SharedBuffer<Float>) {
+    private func crossTermRowByRow(_ t: SharedReadBuffer<Float>, _ k: Image, _ rx: Int, _ ry: Int, into out: SharedBuffer<Float>) {
         let w = k.width, h = k.height, kn = k.pixelCount, columns = paddedWidth
         let width = exemplar.width, n = exemplar.pixelCount, channels = exemplar.channels
-        let t = SharedReadBuffer(UnsafeBufferPointer(start: t, count: paddedSamples.count))
         k.samples.withUnsafeBufferPointer { kernel in
             let kernel = SharedReadBuffer(kernel)
             Parallel.forEach(candidateHeight, threads: threads) { v in
@@ -190,13 +189,12 @@ final class BlockErrorMap {
     /// each vector load feeds four multiply-adds. The template gets three zero rows above and below, so that the
     /// rows a group reaches past its template contribute nothing without a branch; a last group of fewer than four
     /// rows writes its extra rows into the output's spare rows. For tall templates (h ≥ 8).
-    private func crossTermFourRowsAtATime(_ t: UnsafePointer<Float>, _ k: Image, _ rx: Int, _ ry: Int, into out: SharedBuffer<Float>) {
+    private func crossTermFourRowsAtATime(_ t: SharedReadBuffer<Float>, _ k: Image, _ rx: Int, _ ry: Int, into out: SharedBuffer<Float>) {
         let w = k.width, h = k.height, kn = k.pixelCount, columns = paddedWidth
         let width = exemplar.width, n = exemplar.pixelCount, channels = exemplar.channels, rows = candidateHeight
         // padded[c][dy + 3][dx] = K_c(dy, dx), zero for dy outside 0..<h.
         var padded = [Float](repeating: 0, count: channels * (h + 6) * w)
         for c in 0 ..< channels { for dy in 0 ..< h { for dx in 0 ..< w { padded[(c * (h + 6) + dy + 3) * w + dx] = k.samples[c * kn + dy * w + dx] } } }
-        let t = SharedReadBuffer(UnsafeBufferPointer(start: t, count: paddedSamples.count))
         padded.withUnsafeBufferPointer { kernel in
             let kernel = SharedReadBuffer(kernel)
             Parallel.forEach((rows + 3) / 4, threads: threads) { group in

@@ -50,9 +50,7 @@ struct AnalogyOptions: ParsableArguments {
     func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: ReadLimits(maxPixels: input.maxPixels)) }
 
     func write(_ result: AnalogyResult, inputs: [String]) throws {
-        for path in [output, sourceMap, coherenceMap, summary].compactMap({ $0 }) {
-            for inputPath in inputs { try refuseOverwritingInput(input: inputPath, output: path) }
-        }
+        try refuseOverwritingInputs(inputs, with: [output, sourceMap, coherenceMap, summary])
         try result.image.write(to: output)
         if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
         if let coherenceMap { try result.coherenceMap().write(to: coherenceMap) }

@@ -53,7 +53,13 @@ struct Convert: ParsableCommand {
     }
 }
 
-/// Outputs are never written over an input.
+/// Outputs are never written over an input: every output path (nil ones skipped) against every input path.
+func refuseOverwritingInputs(_ inputs: [String], with outputs: [String?]) throws {
+    for output in outputs.compactMap({ $0 }) {
+        for input in inputs { try refuseOverwritingInput(input: input, output: output) }
+    }
+}
+
 func refuseOverwritingInput(input: String, output: String) throws {
     let a = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
     let b = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path

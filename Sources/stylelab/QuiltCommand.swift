@@ -41,9 +41,7 @@ struct QuiltingOptions: ParsableArguments {
 
     /// Writes the image and every requested companion file.
     func write(_ result: QuiltingResult, summary summaryValue: QuiltingSummary, inputs: [String]) throws {
-        for path in [output, sourceMap, seams, summary].compactMap({ $0 }) {
-            for inputPath in inputs { try refuseOverwritingInput(input: inputPath, output: path) }
-        }
+        try refuseOverwritingInputs(inputs, with: [output, sourceMap, seams, summary])
         try result.image.write(to: output)
         if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
         if let seams { try result.seamOverlay().write(to: seams) }
