@@ -17,23 +17,32 @@ RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)
 STYLELAB   := .build/release/stylelab
 DEMO_OUT   ?= demo-out
 
-.PHONY: setup build test demo bench clean
+.PHONY: setup browser build test demo bench clean
 
-# Installs the four Debian packages when any is missing; quiet and quick when all are present.
-setup:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# $(call apt-install,PACKAGES) installs those of PACKAGES that are missing; quiet and quick when all are present.
+define apt-install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-	  echo "make setup: installing$$(printf ' %s' $$missing)"; \
+	  echo "make: installing$$(printf ' %s' $$missing)"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
-	  { echo "make setup: apt-get failed; install $$missing by hand" >&2; exit 1; }; \
+	  { echo "make: apt-get failed; install $$missing by hand" >&2; exit 1; }; \
 	fi
+endef
+
+# The four Debian libraries StyleLab links.
+setup:
+	$(call apt-install,$(DEB_PKGS))
+
+# Debian's headless-capable Chromium: the report test opens the comparison pages in a real browser.
+browser:
+	$(call apt-install,chromium)
 
 build: setup
 	$(RELEASE)
 
-test: setup
+test: setup browser
 	$(SWIFT) test
 
 # Benchmarks print a table and write bench-out/results.json; `make bench BENCH_ARGS=search` runs one suite.
@@ -41,10 +50,12 @@ bench: setup
 	$(RELEASE) --product stylelab-bench
 	.build/release/stylelab-bench $(BENCH_ARGS)
 
+# The main job: every method on the embedded set (datasets/runs/demo.json); ends with the paths of index.html and
+# grid.png. A rerun keeps finished cells; `make demo DEMO_FLAGS=--force` redoes them.
 demo: build
-	@$(STYLELAB) weights fetch --quiet || echo "make demo: could not fetch the VGG-19 weights; the demo runs without its neural row"
+	@$(STYLELAB) weights fetch --quiet || echo "make demo: could not fetch the VGG-19 weights; the Gatys column will show FAILED"
 	$(STYLELAB) info
-	$(STYLELAB) demo --out $(DEMO_OUT)
+	$(STYLELAB) compare datasets/runs/demo.json --out $(DEMO_OUT) $(DEMO_FLAGS)
 
 clean:
 	rm -rf .build $(DEMO_OUT)

@@ -1,10 +1,11 @@
 import CBLAS
 import Imaging
 
-/// 3 × 3 convolution, stride 1, zero padding 1 (VGG's only kind), by im2col and one GEMM each way, in bands of
-/// output rows so that the column buffer stays small (a 512² conv1_2 would otherwise need 600 MB of columns).
+/// k × k convolution (k odd), stride 1, zero padding k / 2 ("same" size; VGG's are all 3 × 3), by im2col and one
+/// GEMM each way, in bands of output rows so that the column buffer stays small (a 512² conv1_2 would otherwise
+/// need 600 MB of columns).
 ///
-/// Forward: columns = im2col(x), (C·9) × (rows·W); y = W · columns + b, with W the O × (C·9) weight matrix.
+/// Forward: columns = im2col(x), (C·k²) × (rows·W); y = W · columns + b, with W the O × (C·k²) weight matrix.
 /// Backward with respect to the input (the weights are frozen): ∂columns = Wᵀ · ∂y, then col2im adds each column
 /// entry back to the input pixel it was copied from.
 struct Convolution {
@@ -12,8 +13,10 @@ struct Convolution {
     /// Column-buffer budget in floats per band (8 MB).
     static let bandBudget = 2 << 20
 
+    var taps: Int { weights.kernel * weights.kernel }
+
     func bandRows(channels: Int, width: Int, height: Int) -> Int {
-        max(1, min(height, Convolution.bandBudget / max(channels * 9 * width, 1)))
+        max(1, min(height, Convolution.bandBudget / max(channels * taps * width, 1)))
     }
 
     func forward(_ x: Tensor, columns: inout [Float]) -> Tensor {
@@ -24,7 +27,7 @@ struct Convolution {
 
     /// y ← conv(x), into y's storage (reshaped).
     func forward(_ x: Tensor, into y: inout Tensor, columns: inout [Float]) {
-        let hw = x.plane, k = x.channels * 9, w = x.width
+        let hw = x.plane, k = x.channels * taps, w = x.width
         y.reshape(channels: weights.outputs, height: x.height, width: x.width)
         y.values.withUnsafeMutableBufferPointer { out in
             for o in 0 ..< weights.outputs { (out.baseAddress! + o * hw).update(repeating: weights.bias[o], count: hw) }
@@ -49,7 +52,7 @@ struct Convolution {
     /// dx ← ∂/∂x of ⟨gradient, conv(x)⟩, into dx's storage (reshaped, zeroed first).
     func backward(_ gradient: Tensor, inputShape x: (channels: Int, height: Int, width: Int), into dx: inout Tensor,
                   columns: inout [Float]) {
-        let hw = x.height * x.width, k = x.channels * 9, w = x.width
+        let hw = x.height * x.width, k = x.channels * taps, w = x.width
         dx.reshape(channels: x.channels, height: x.height, width: x.width)
         dx.zero()
         let band = bandRows(channels: x.channels, width: w, height: x.height)
@@ -64,25 +67,25 @@ struct Convolution {
         }
     }
 
-    /// columns[(c·9 + ky·3 + kx), (r·W + x)] = x[c, y0 + r + ky − 1, x + kx − 1], zero outside the image.
+    /// columns[(c·k² + ky·k + kx), (r·W + x)] = x[c, y0 + r + ky − k/2, x + kx − k/2], zero outside the image.
     private func im2col(_ x: Tensor, rows band: Range<Int>, into columns: inout [Float]) {
-        let h = x.height, w = x.width, hw = h * w, n = band.count * w
-        if columns.count < x.channels * 9 * n { columns = [Float](repeating: 0, count: x.channels * 9 * n) }
+        let h = x.height, w = x.width, hw = h * w, n = band.count * w, size = weights.kernel, half = size / 2
+        if columns.count < x.channels * taps * n { columns = [Float](repeating: 0, count: x.channels * taps * n) }
         x.values.withUnsafeBufferPointer { src in
             columns.withUnsafeMutableBufferPointer { dst in
-                // Sound: channel c writes only its own nine rows of `columns`.
-                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
+                // Sound: channel c writes only its own k² rows of `columns`.
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst), taps = taps
                 Parallel.forEach(x.channels) { c in
-                    for ky in 0 ..< 3 {
-                        for kx in 0 ..< 3 {
-                            let row = dst.base + (c * 9 + ky * 3 + kx) * n
+                    for ky in 0 ..< size {
+                        for kx in 0 ..< size {
+                            let row = dst.base + (c * taps + ky * size + kx) * n
                             for (r, yy) in band.enumerated() {
-                                let sy = yy + ky - 1
+                                let sy = yy + ky - half
                                 let out = row + r * w
                                 guard sy >= 0 && sy < h else { for xx in 0 ..< w { out[xx] = 0 }; continue }
                                 let input = src.base + c * hw + sy * w
-                                // A row shifted by kx − 1: zero where it reads past the edge, a copy elsewhere.
-                                let shift = kx - 1, first = max(0, -shift), last = min(w, w - shift)
+                                // A row shifted by kx − k/2: zero where it reads past the edge, a copy elsewhere.
+                                let shift = kx - half, first = min(w, max(0, -shift)), last = max(first, min(w, w - shift))
                                 for xx in 0 ..< first { out[xx] = 0 }
                                 (out + first).update(from: input + first + shift, count: last - first)
                                 for xx in last ..< w { out[xx] = 0 }
@@ -96,20 +99,20 @@ struct Convolution {
 
     /// The adjoint of im2col for one band: every column entry is added to the input pixel it came from.
     private func col2im(_ columns: [Float], rows band: Range<Int>, into dx: inout Tensor) {
-        let h = dx.height, w = dx.width, hw = h * w, n = band.count * w
+        let h = dx.height, w = dx.width, hw = h * w, n = band.count * w, size = weights.kernel, half = size / 2
         columns.withUnsafeBufferPointer { src in
             dx.values.withUnsafeMutableBufferPointer { dst in
                 // Sound: channel c adds only into its own plane of `dx`.
-                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst), taps = taps
                 Parallel.forEach(dx.channels) { c in
-                    for ky in 0 ..< 3 {
-                        for kx in 0 ..< 3 {
-                            let row = src.base + (c * 9 + ky * 3 + kx) * n
+                    for ky in 0 ..< size {
+                        for kx in 0 ..< size {
+                            let row = src.base + (c * taps + ky * size + kx) * n
                             for (r, yy) in band.enumerated() {
-                                let sy = yy + ky - 1
+                                let sy = yy + ky - half
                                 guard sy >= 0 && sy < h else { continue }
                                 let out = dst.base + c * hw + sy * w
-                                let shift = kx - 1, first = max(0, -shift), last = min(w, w - shift)
+                                let shift = kx - half, first = min(w, max(0, -shift)), last = max(first, min(w, w - shift))
                                 let column = row + r * w
                                 for xx in first ..< last { out[xx + shift] += column[xx] }
                             }

@@ -6,12 +6,27 @@ import Imaging
 /// min_x  α Σ L_content + β Σ L_style + γ TV(x), by L-BFGS (or Adam) on the pixels.
 public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights, _ p: StyleTransferParameters = StyleTransferParameters(),
                           progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
+    try styleTransfer(content: content, styles: styles, network: VGG19(weights, pooling: p.pooling), p,
+                      progress: progress, snapshot: snapshot, snapshotEvery: snapshotEvery)
+}
+
+/// The same on any feature network: VGG-19, or the random multi-scale network when no weights are at hand.
+public func styleTransfer(content: Image, styles: [Image], network: any FeatureNetwork, _ p: StyleTransferParameters,
+                          progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
     guard !styles.isEmpty else { throw NeuralError.invalidParameter(flag: "--style", value: "none", expected: "at least one style image") }
     try p.validate(styleCount: styles.count)
-    let vgg = VGG19(weights, pooling: p.pooling)
-    let contentIndices = p.contentLayers.compactMap(VGG19.index(of:)), styleIndices = p.styleLayers.compactMap(VGG19.index(of:))
+    func indices(_ names: [String], _ flag: String) throws -> [Int] {
+        try names.map { name in
+            guard let i = network.index(of: name) else {
+                let known = network.layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")
+                throw NeuralError.invalidParameter(flag: flag, value: name, expected: "a layer of this network (\(known))")
+            }
+            return i
+        }
+    }
+    let contentIndices = try indices(p.contentLayers, "--content-layers"), styleIndices = try indices(p.styleLayers, "--style-layers")
     let deepest = (contentIndices + styleIndices).max() ?? 0
-    guard deepest < vgg.deepestLayer else { throw NeuralError.tooDeep(layer: VGG19.layers[deepest].name, weights: weights.source) }
+    guard deepest < network.deepestLayer else { throw NeuralError.tooDeep(layer: network.layerNames[deepest], weights: network.source) }
 
     let start = Date()
     var loopSeconds = 0.0, evaluations = 0
@@ -27,19 +42,19 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
         let contentImage = fitted(content, side)
         var styleImages = styles.map { fitted($0, max(16, Int(Float(side) * p.styleScale))) }
         if p.preserveColours == .histogram { styleImages = styleImages.map { $0.histogramMatched(to: contentImage) } }
-        let minimum = VGG19.minimumSide(forLayer: deepest)
+        let minimum = network.minimumSide(forLayer: deepest)
         for (role, image) in [("content image", contentImage)] + styleImages.map({ ("style image", $0) })
             where min(image.width, image.height) < minimum {
-            throw NeuralError.tooSmall(role: role, size: image.size, layer: VGG19.layers[deepest].name, minimum: minimum)
+            throw NeuralError.tooSmall(role: role, size: image.size, layer: network.layerNames[deepest], minimum: minimum)
         }
-        let norm = weights.normalisation
+        let norm = network.normalisation
         // Targets: content features; the blend of the style images' Gram matrices.
-        let contentFeatures = vgg.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
+        let contentFeatures = network.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
         let blendWeights = p.styleBlend ?? Array(repeating: 1, count: styles.count), total = blendWeights.reduce(0, +)
         let blend = blendWeights.map { $0 / total }
         var styleGrams: [Int: [Float]] = [:]
         for (s, style) in styleImages.enumerated() {
-            let features = vgg.forward(Tensor(networkInput: style, normalisation: norm), through: styleIndices.max() ?? 0)
+            let features = network.forward(Tensor(networkInput: style, normalisation: norm), through: styleIndices.max() ?? 0)
             for l in styleIndices {
                 let g = Losses.gram(features[l])
                 styleGrams[l] = zip(styleGrams[l] ?? [Float](repeating: 0, count: g.count), g).map { $0 + blend[s] * $1 }
@@ -55,7 +70,7 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
             case .noise:
                 var random = RandomSource(seed: p.seed, stream: [stage])
                 x = Tensor(channels: 3, height: contentImage.height, width: contentImage.width)
-                for i in x.values.indices { x.values[i] = random.nextGaussian() * (norm == .caffe ? 0.001 * 255 : 0.001) }
+                for i in x.values.indices { x.values[i] = random.nextGaussian() * network.initialNoise }
             case .image(let path):
                 x = Tensor(networkInput: try Image(contentsOf: path).resized(to: contentImage.size, method: .bilinear), normalisation: norm)
             }
@@ -69,7 +84,7 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
         var gramScratch: [Float] = []
         let objective: Objective = { values, gradient in
             input.values.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: values, count: values.count) }
-            vgg.forward(input, through: deepest, into: &activations)
+            network.forward(input, through: deepest, into: &activations)
             var contentLoss = 0.0, styleLoss = 0.0
             for l in contentIndices {
                 contentLoss += Losses.content(activations[l], target: contentFeatures[l], weight: p.contentWeight, gradient: &contentGradients[l]!)
@@ -88,7 +103,7 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
                     gradients[l] = g
                 }
             }
-            vgg.backward(input: input, activations: activations, gradients: gradients, into: &inputGradient, spare: &spare)
+            network.backward(input: input, activations: activations, gradients: gradients, into: &inputGradient, spare: &spare)
             let tvLoss = Losses.totalVariation(input, weight: p.tvWeight, gradient: &tvGradient)
             gradient.withUnsafeMutableBufferPointer { out in
                 inputGradient.values.withUnsafeBufferPointer { r in tvGradient.values.withUnsafeBufferPointer { t in for i in out.indices { out[i] = r[i] + t[i] } } }
@@ -98,10 +113,10 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
         }
         var values = x.values
         let loopStart = Date()
-        let observe: (Int, Double) -> Void = { i, loss in
+        let observe: (Int, Double, [Float]) -> Void = { i, loss, point in
             progress?("neural \(side)px", i + 1, of: p.iterations, detail: String(format: "loss %.4g", loss))
             if let snapshot, snapshotEvery > 0, (i + 1) % snapshotEvery == 0 {
-                snapshot(i + 1, Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values).image(normalisation: norm))
+                snapshot(i + 1, Tensor(channels: shape.0, height: shape.1, width: shape.2, values: point).image(normalisation: norm))
             }
         }
         switch p.optimiser {
@@ -121,5 +136,5 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
     }
     return StyleTransferResult(image: current ?? content, lossTrace: trace, secondsTotal: Date().timeIntervalSince(start),
                                secondsPerIteration: loopSeconds / Double(max(evaluations, 1)), iterations: evaluations,
-                               weightsSource: weights.source)
+                               weightsSource: network.source)
 }

@@ -3,7 +3,7 @@ import CBLAS
 /// The losses of Gatys et al., with neural-style's normalisations (so that weights and loss traces compare):
 /// content = w · mean((F − F_c)²); style = w · mean((G − G_s)²) with G = F Fᵀ / (C·H·W); total variation =
 /// w · Σ|x(i+1, j) − x(i, j)| + |x(i, j+1) − x(i, j)|. Each returns the loss and its gradient.
-enum Losses {
+public enum Losses {
     /// Content loss at one layer and ∂loss/∂F.
     static func content(_ f: Tensor, target: Tensor, weight: Float) -> (Double, Tensor) {
         var gradient = Tensor(channels: 1, height: 1, width: 1)
@@ -26,7 +26,7 @@ enum Losses {
     }
 
     /// G = F Fᵀ / (C·H·W), C × C, by one GEMM.
-    static func gram(_ f: Tensor) -> [Float] {
+    public static func gram(_ f: Tensor) -> [Float] {
         var g: [Float] = []
         gram(f, into: &g)
         return g

@@ -18,12 +18,13 @@ public struct LBFGS {
         self.learningRate = learningRate
     }
 
-    /// Minimises from `x` for `iterations` evaluations; `observe(iteration, value)` sees every evaluation.
-    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double) -> Void = { _, _ in }) {
+    /// Minimises from `x` for `iterations` evaluations; `observe(iteration, value, x)` sees every evaluation (the
+    /// point it was made at is passed in, since `x` itself is held by this call until it returns).
+    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double, [Float]) -> Void = { _, _, _ in }) {
         let n = Int32(x.count)
         var g = [Float](repeating: 0, count: x.count), previousG = g, q = g, step = g, yk = g
         var value = f(x, &g)
-        observe(0, value)
+        observe(0, value, x)
         var s: [[Float]] = [], y: [[Float]] = [], rho: [Float] = []
         var alpha = [Float](repeating: 0, count: history)
         var oldest = 0  // ring start once the history is full
@@ -52,7 +53,7 @@ public struct LBFGS {
             cblas_saxpy(n, 1, step, 1, &x, 1)
             swap(&g, &previousG)
             value = f(x, &g)
-            observe(iteration, value)
+            observe(iteration, value, x)
             // Update the history with s = step taken, y = change of gradient (skipped when not a descent pair).
             yk.withUnsafeMutableBufferPointer { out in g.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
             cblas_saxpy(n, -1, previousG, 1, &yk, 1)
@@ -79,11 +80,11 @@ public struct Adam {
 
     public init(learningRate: Float = 10) { self.learningRate = learningRate }
 
-    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double) -> Void = { _, _ in }) {
+    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double, [Float]) -> Void = { _, _, _ in }) {
         var m = [Float](repeating: 0, count: x.count), v = m, g = m
         for t in 1 ... max(iterations, 1) {
             let value = f(x, &g)
-            observe(t - 1, value)
+            observe(t - 1, value, x)
             let c1 = 1 - pow(beta1, Float(t)), c2 = 1 - pow(beta2, Float(t))
             for k in x.indices {
                 m[k] = beta1 * m[k] + (1 - beta1) * g[k]

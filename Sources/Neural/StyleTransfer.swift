@@ -72,9 +72,6 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
         guard size >= 16 && size <= 4096 else { throw bad("--size", size, "16 to 4096") }
         if let sizes, sizes.isEmpty || sizes.contains(where: { $0 < 16 || $0 > 4096 }) { throw bad("--sizes", sizes, "sizes from 16 to 4096") }
         guard iterations >= 1 else { throw bad("--iterations", iterations, "≥ 1") }
-        for layer in contentLayers + styleLayers where VGG19.index(of: layer) == nil {
-            throw bad("--content-layers/--style-layers", layer, "VGG-19 layer names such as relu4_2")
-        }
         if let w = styleLayerWeights, w.count != styleLayers.count { throw bad("--style-layer-weights", w, "\(styleLayers.count) values") }
         if let b = styleBlend, b.count != styleCount || b.contains(where: { $0 < 0 }) || b.reduce(0, +) <= 0 {
             throw bad("--style-blend", b, "\(styleCount) non-negative weights, one per style image")

@@ -1,6 +1,6 @@
 /// VGG-19's feature stack with the literature's layer names (conv1_1, relu1_1, pool1, …, relu5_4), run as deep as
 /// a job needs. The weights are frozen: backward computes only the gradient with respect to the input image.
-public final class VGG19 {
+public final class VGG19: FeatureNetwork {
     public enum Kind: Sendable { case convolution(Int), relu, pool }
 
     /// Every layer in order: (name, kind).
@@ -19,6 +19,12 @@ public final class VGG19 {
     }()
 
     public static func index(of name: String) -> Int? { layers.firstIndex { $0.name == name } }
+    public var layerNames: [String] { VGG19.layers.map(\.name) }
+    public var normalisation: InputNormalisation { weights.normalisation }
+    public var source: String { weights.source }
+    /// neural-style's σ = 0.001 (of a 0–1 image): VGG's biases keep even a flat start away from a zero gradient.
+    public var initialNoise: Float { 0.001 * normalisation.scale }
+    public func minimumSide(forLayer index: Int) -> Int { VGG19.minimumSide(forLayer: index) }
 
     /// The smallest image side that still has at least one pixel at layer `index`: 2^(poolings before it).
     public static func minimumSide(forLayer index: Int) -> Int {
@@ -47,13 +53,6 @@ public final class VGG19 {
         return reachable
     }
 
-    /// Activations of every layer from the input to layer `last` (inclusive), in order.
-    public func forward(_ input: Tensor, through last: Int) -> [Tensor] {
-        var outputs: [Tensor] = []
-        forward(input, through: last, into: &outputs)
-        return outputs
-    }
-
     /// The same into `activations`, whose tensors are reused when it already holds `last + 1` of them: an
     /// optimisation loop that keeps one array allocates nothing after its first evaluation.
     public func forward(_ input: Tensor, through last: Int, into activations: inout [Tensor]) {
@@ -66,14 +65,6 @@ public final class VGG19 {
             case .pool: Activation.pool(x, pooling, into: &activations[l])
             }
         }
-    }
-
-    /// ∂loss/∂input, given ∂loss/∂(activation) at some layers (keyed by layer index) and the forward activations.
-    public func backward(input: Tensor, activations: [Tensor], gradients: [Int: Tensor]) -> Tensor {
-        var result = Tensor(channels: input.channels, height: input.height, width: input.width)
-        var spare = Tensor(channels: 1, height: 1, width: 1)
-        backward(input: input, activations: activations, gradients: gradients, into: &result, spare: &spare)
-        return result
     }
 
     /// The same into `result`, using `spare` as the second of two ping-pong buffers (both reused across calls).

@@ -14,13 +14,21 @@ public enum InputNormalisation: String, Codable, Sendable {
     func rgbChannel(_ c: Int) -> Int { self == .caffe ? 2 - c : c }
 }
 
-/// One 3 × 3 convolution of VGG-19: weights in OIHW order (cross-correlation, PyTorch's convention) and biases.
+/// One convolution (k × k, k odd; VGG's are all 3 × 3): weights in OIHW order (cross-correlation, PyTorch's
+/// convention) and biases.
 public struct ConvolutionWeights: Sendable, Equatable {
     public var name: String
     public var outputs: Int
     public var inputs: Int
+    public var kernel: Int
     public var weights: [Float]
     public var bias: [Float]
+
+    public init(name: String, outputs: Int, inputs: Int, kernel: Int = 3, weights: [Float], bias: [Float]) {
+        precondition(kernel % 2 == 1 && weights.count == outputs * inputs * kernel * kernel && bias.count == outputs)
+        self.name = name; self.outputs = outputs; self.inputs = inputs; self.kernel = kernel
+        self.weights = weights; self.bias = bias
+    }
 }
 
 /// The 16 convolutions of VGG-19 (conv1_1 … conv5_4) and the input normalisation they expect.

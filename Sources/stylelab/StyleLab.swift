@@ -26,9 +26,10 @@ struct StyleLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylelab",
         abstract: "Example-based image stylisation: Image Analogies, Image Quilting and Gatys neural style.",
-        discussion: "Run `stylelab demo` for a first look, `stylelab info` to see the linked libraries.",
+        discussion: "Run `make demo` (a comparison on the embedded set) for a first look, `stylelab info` to see the linked libraries.",
         version: StyleLabVersion.string,
-        subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self, Demo.self])
+        subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self,
+                      CompareCommand.self, MetricsCommand.self, DatasetsCommand.self])
 }
 
 enum StyleLabVersion {

@@ -44,6 +44,20 @@ func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
         }
     }
 
+    @Test func largerKernelConvolution() {
+        var random = RandomSource(seed: 30)
+        let weights = ConvolutionWeights(name: "conv5x5", outputs: 4, inputs: 3, kernel: 5,
+                                         weights: (0 ..< 4 * 3 * 25).map { _ in random.nextGaussian() }, bias: [0.1, -0.2, 0, 0.3])
+        let conv = Convolution(weights: weights)
+        let x = randomTensor(3, 6, 4, seed: 31)  // narrower than the kernel reaches: every edge case of the shifts
+        var columns: [Float] = []
+        checkGradient(x, coordinates: coordinates) { input in
+            var cols: [Float] = []
+            let (value, r) = linearProbe(conv.forward(input, columns: &cols), seed: 32)
+            return (value, conv.backward(r, inputShape: (3, 6, 4), columns: &columns))
+        }
+    }
+
     @Test func reluAndPooling() {
         let x = randomTensor(3, 6, 8, seed: 4)
         checkGradient(x, coordinates: coordinates) { input in
@@ -82,6 +96,32 @@ func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
     }
 }
 
+extension GradientTests {
+    /// Style at every branch and content at one, through the pooled copies and the k × k convolutions.
+    @Test func wholeLossThroughTheRandomMultiScaleNetwork() {
+        let network = RandomMultiScaleNetwork(seed: 3)
+        let x = randomTensor(3, 16, 16, seed: 40, scale: 50)
+        let last = network.deepestLayer - 1
+        let styles = RandomMultiScaleNetwork.defaultStyleLayers.map { network.index(of: $0)! }
+        let c = network.index(of: RandomMultiScaleNetwork.defaultContentLayers[0])!
+        let target = network.forward(randomTensor(3, 16, 16, seed: 41, scale: 50), through: last)
+        checkGradient(x, coordinates: [0, 100, 257, 511, 700], step: 0.1, floor: 1e-2) { input in
+            let activations = network.forward(input, through: last)
+            var loss = 0.0
+            var gradients: [Int: Tensor] = [:]
+            for l in styles {
+                let (value, g) = Losses.style(activations[l], targetGram: Losses.gram(target[l]), weight: 1e-3)
+                loss += value
+                gradients[l] = g
+            }
+            let (value, g) = Losses.content(activations[c], target: target[c], weight: 1e-3)
+            loss += value
+            for i in gradients[c]!.values.indices { gradients[c]!.values[i] += g.values[i] }
+            return (loss, network.backward(input: input, activations: activations, gradients: gradients))
+        }
+    }
+}
+
 @Suite struct OptimiserTests {
     @Test func lbfgsMinimisesRosenbrock() {
         // f(x, y) = (1 − x)² + 100 (y − x²)², minimum 0 at (1, 1).
@@ -106,6 +146,16 @@ func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
         let first = result.lossTrace.first!.total, last = result.lossTrace.last!.total
         #expect(first / last >= 10, "loss \(first) → \(last)")
         #expect(result.image.size == Size(width: 64, height: 64))
+    }
+
+    @Test func theRandomMultiScaleNetworkSynthesisesTexture() throws {
+        let style = SyntheticImage.naturalLooking(Size(width: 64, height: 64), seed: 17)
+        let p = RandomMultiScaleNetwork.adapted(StyleTransferParameters(size: 64, iterations: 50, contentWeight: 0, tvWeight: 0,
+                                                                        initialisation: .noise))
+        let result = try styleTransfer(content: style, styles: [style], network: RandomMultiScaleNetwork(seed: 1), p)
+        let first = result.lossTrace.first!.total, last = result.lossTrace.last!.total
+        #expect(first / last >= 10, "loss \(first) → \(last)")
+        #expect(result.weightsSource.contains("random multi-scale"))
     }
 }
 

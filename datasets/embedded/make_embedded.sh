@@ -13,4 +13,8 @@ for name in astronaut chelsea coffee rocket brick grass gravel; do
     source=$(ls "$work/skimage/data/$name".* | head -n 1)
     "$stylelab" convert "$source" "$here/$name.png" --fit 256 --method area
 done
+# Derived pictures: a known filter (Gaussian blur, σ = 2 px), so that a learned-filter analogy has a true B′.
+for name in coffee chelsea; do
+    "$stylelab" convert "$here/$name.png" "$here/$name-blur.png" --blur 2
+done
 (cd "$here" && sha256sum ./*.png > SHA256SUMS)

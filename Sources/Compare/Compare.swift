@@ -1,5 +1,0 @@
-/// Placeholder until issue 6 builds this module (see DESIGN.md): the target exists so that the package layout,
-/// the dependency graph and the CLI can be laid out now.
-public enum CompareModule {
-    public static let status = "not implemented yet (issue 6)"
-}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Compare
+import Foundation
+import Imaging
+import Neural
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Run every method of a run on every case of its set; write grid.png, index.html and metrics.",
+        subcommands: [CompareRun.self, CompareMerge.self], defaultSubcommand: CompareRun.self)
+}
+
+struct CompareRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a comparison (each case × method in its own process; finished cells are kept, so a rerun resumes).",
+        discussion: """
+        Shards split the cells of one run between machines: run `stylelab compare RUN.json --out DIR-$i --shard $i/N` \
+        for i = 1 … N (a Slurm job array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT), then \
+        `stylelab compare merge DIR-1 … DIR-N --out DIR`.
+        """)
+    @Argument(help: "The run configuration (e.g. datasets/runs/demo.json).") var runFile: String
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "Folder holding the set's files (for sets that are not shipped).") var dataDir: String?
+    @Option(help: "Run only shard i of N, as i/N.") var shard: String?
+    @Option(help: "Cells to run at once.") var jobs: Int = 1
+    @Flag(help: "Redo cells that have already finished.") var force = false
+    @Option(help: "VGG-19 weights for the Gram and feature metrics (default: the fetched weights, when present).") var weights: String?
+    @Flag(help: "Print nothing but errors.") var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            var shardValue: (Int, Int)? = nil
+            if let shard {
+                let parts = shard.split(separator: "/").compactMap { Int($0) }
+                guard parts.count == 2 else { throw CompareError.invalid(flag: "--shard", detail: "expected i/N such as 2/4, got \(shard)") }
+                shardValue = (parts[0], parts[1])
+            }
+            let vgg = try weightsForMetrics(weights)
+            let options = ComparisonOptions(runPath: runFile, out: out, dataDir: dataDir, shard: shardValue, jobs: jobs, force: force,
+                                            executable: currentExecutable(), weights: vgg)
+            let quiet = quiet
+            let results = try runComparison(options) { if !quiet { print($0) } }
+            if !quiet {
+                let failed = results.filter { $0.status != .ok }
+                print("\(results.count) cells finished\(failed.isEmpty ? "" : ", \(failed.count) did not succeed (see their pages)")")
+                print("grid:   \(out)/grid.png")
+                print("report: \(out)/index.html")
+            }
+        }
+    }
+}
+
+struct CompareMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Join the folders of a run's shards and write one report.")
+    @Argument(help: "Shard folders.") var folders: [String]
+    @Option(help: "Output folder (may be one of the shards).") var out: String
+
+    func run() throws {
+        try reportingErrors {
+            let results = try mergeComparisons(folders, into: out)
+            print("\(results.count) cells merged; report: \(out)/index.html")
+        }
+    }
+}
+
+/// The weights the VGG metrics use: the file given, else the fetched default when it is there, else none (those
+/// metrics are then left out rather than failing the run).
+func weightsForMetrics(_ path: String?) throws -> VGG19Weights? {
+    if let path { return try VGG19Weights(WeightFile.read(path), path: path) }
+    return PasticheWeights.cachedIfValid().flatMap { try? VGG19Weights(WeightFile.read($0), path: $0) }
+}
+
+/// The path of this program, for the runner's child processes.
+func currentExecutable() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "Score an output against its content, style and ground truth.")
+    @Option(help: "The image to score.") var output: String
+    @Option(help: "Content image (content SSIM; VGG feature distance).") var content: String?
+    @Option(help: "Style or texture image (histogram, SWD, BDS; VGG Gram distance).") var style: String?
+    @Option(help: "Ground truth (PSNR, SSIM).") var reference: String?
+    @Option(help: "VGG-19 weights for the Gram and feature distances (default: the fetched weights, when present).") var weights: String?
+    @Option(help: "Seed of the sliced Wasserstein directions and patch subsamples.") var seed: UInt64 = 0
+    @Flag(help: "Print JSON: {\"psnr\": …, \"ssim\": …, …}; psnr is null for identical images.") var json = false
+    @OptionGroup var input: InputOptions
+
+    func run() throws {
+        try reportingErrors {
+            let limits = ReadLimits(maxPixels: input.maxPixels)
+            func load(_ path: String?) throws -> Image? { try path.map { try Image(contentsOf: $0, limits: limits) } }
+            guard content != nil || style != nil || reference != nil else {
+                throw ValidationError("give at least one of --content, --style, --reference to score --output against")
+            }
+            let vgg = try weightsForMetrics(weights)
+            let m = try measure(output: try Image(contentsOf: output, limits: limits), content: try load(content), style: try load(style),
+                                reference: try load(reference), features: vgg.map(FeatureMetrics.init), seed: seed)
+            if json {
+                print(String(decoding: try m.summaryJSON(), as: UTF8.self))
+            } else {
+                for (name, value) in m.columns {
+                    guard let value else { continue }
+                    print(String(format: "%-20@ %@", name as NSString, value.isInfinite ? "inf (identical)" : String(format: "%.6g", value)))
+                }
+            }
+        }
+    }
+}
+
+struct DatasetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datasets", abstract: "Check a benchmark set's files against its manifest, or fetch those with a URL.",
+        subcommands: [DatasetsCheck.self, DatasetsFetch.self])
+}
+
+/// The set a `datasets` command works on, and where its files are.
+struct SetLocation: ParsableArguments {
+    @Argument(help: "The set's manifest (e.g. datasets/paintings.json).") var set: String
+    @Option(help: "Folder holding the set's files (default: the manifest's own data_dir).") var dataDir: String?
+
+    func load() throws -> (manifest: DatasetManifest, folder: String) {
+        let manifest = try DatasetManifest.load(set)
+        return (manifest, try manifest.dataFolder(manifestPath: set, override: dataDir))
+    }
+}
+
+struct DatasetsCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Verify every file of a set (SHA-256); exit 1 if any is missing or wrong.")
+    @OptionGroup var location: SetLocation
+
+    func run() throws {
+        try reportingErrors {
+            let (manifest, folder) = try location.load()
+            let states = manifest.check(folder: folder)
+            for (file, state) in states { print("\(state == .ok ? "ok      " : "PROBLEM ") \(file.path)\(state == .ok ? "" : " (\(state.rawValue))")") }
+            let bad = states.filter { $0.state != .ok }.count
+            print("\(manifest.name): \(states.count - bad) of \(states.count) files ok in \(folder)")
+            if bad > 0 { throw CompareError.badInputs(set: manifest.name, detail: "\(bad) files missing or not matching") }
+        }
+    }
+}
+
+struct DatasetsFetch: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fetch", abstract: "Download the set's files that have a URL, keeping only those whose SHA-256 matches.")
+    @OptionGroup var location: SetLocation
+
+    func run() throws {
+        try reportingErrors {
+            let (manifest, folder) = try location.load()
+            let fetched = try manifest.fetch(into: folder) { print($0) }
+            print("\(manifest.name): fetched \(fetched.count) files into \(folder)")
+        }
+    }
+}
