@@ -32,7 +32,7 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
     var loopSeconds = 0.0, evaluations = 0
     var trace: [LossRecord] = []
     var current: Image? = nil
-    let sizes = p.sizes ?? [p.size]
+    let sizes = p.stages
     for (stage, side) in sizes.enumerated() {
         // Shrinking averages the covered pixels (as PIL's antialiased resize does for neural-style); enlarging is bicubic.
         func fitted(_ image: Image, _ longest: Int) -> Image {
@@ -112,19 +112,20 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
             return contentLoss + styleLoss + tvLoss
         }
         var values = x.values
+        let iterations = p.iterations(atStage: stage)
         let loopStart = Date()
         let observe: (Int, Double, [Float]) -> Void = { i, loss, point in
-            progress?("neural \(side)px", i + 1, of: p.iterations, detail: String(format: "loss %.4g", loss))
+            progress?("neural \(side)px", i + 1, of: iterations, detail: String(format: "loss %.4g", loss))
             if let snapshot, snapshotEvery > 0, (i + 1) % snapshotEvery == 0 {
                 snapshot(i + 1, Tensor(channels: shape.0, height: shape.1, width: shape.2, values: point).image(normalisation: norm))
             }
         }
         switch p.optimiser {
-        case .lbfgs: LBFGS(history: 100, learningRate: p.learningRate).minimise(&values, iterations: p.iterations, objective, observe: observe)
-        case .adam: Adam(learningRate: p.learningRate).minimise(&values, iterations: p.iterations, objective, observe: observe)
+        case .lbfgs: LBFGS(history: 100, learningRate: p.learningRate).minimise(&values, iterations: iterations, objective, observe: observe)
+        case .adam: Adam(learningRate: p.learningRate).minimise(&values, iterations: iterations, objective, observe: observe)
         }
         loopSeconds += Date().timeIntervalSince(loopStart)
-        evaluations += p.iterations
+        evaluations += iterations
         var result = Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values).image(normalisation: norm)
         if p.preserveColours == .luminance {
             var yiq = contentImage.yiq()

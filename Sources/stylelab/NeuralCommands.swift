@@ -121,7 +121,7 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "none, luminance or histogram.") var preserveColors: String?
     @Option(help: "max or avg.") var pooling: String?
     @Option(help: "Learning rate (Adam; L-BFGS step).") var learningRate: Float?
-    @Option(help: "Preset: neural-style (default) or gatys2016.") var preset: String = "neural-style"
+    @Option(help: "Preset: stylelab (default: 300 iterations at half size, then --iterations 150 at full size), neural-style (1000 at one size) or gatys2016.") var preset: String = "stylelab"
     @Option(help: "Content layers, comma-separated (default relu4_2).") var contentLayers: String?
     @Option(help: "Style layers, comma-separated (default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1).") var styleLayers: String?
     @Option(help: "vgg (pretrained weights) or random (Ustyuzhaninov et al.'s random multi-scale network: no weights needed, said in every output).") var network: String = "vgg"
@@ -134,8 +134,8 @@ struct NeuralTransfer: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func parameters(styleCount: Int) throws -> StyleTransferParameters {
-        guard var p = ["neural-style": StyleTransferParameters.neuralStyle, "gatys2016": .gatys2016][preset] else {
-            throw ValidationError("--preset must be neural-style or gatys2016, got \(preset)")
+        guard var p = ["stylelab": StyleTransferParameters.stylelab, "neural-style": .neuralStyle, "gatys2016": .gatys2016][preset] else {
+            throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
         }
         if network == "random" { p = RandomMultiScaleNetwork.adapted(p) }
         func list<T>(_ text: String?, _ flag: String, _ parse: (Substring) -> T?) throws -> [T]? {

@@ -189,3 +189,14 @@ extension GradientTests {
         }
     }
 }
+
+@Suite struct PresetTests {
+    @Test func theDefaultRunsCoarseToFine() {
+        let p = StyleTransferParameters.stylelab
+        #expect(p.stages == [256, 512] && p.iterations(atStage: 0) == 300 && p.iterations(atStage: 1) == 150)
+        var small = p
+        small.size = 100  // half of it would be under 64 px: one size only
+        #expect(small.stages == [100] && small.iterations(atStage: 0) == 150)
+        #expect(StyleTransferParameters.neuralStyle.stages == [512] && StyleTransferParameters.neuralStyle.iterations(atStage: 0) == 1000)
+    }
+}
