@@ -3,7 +3,12 @@ import Foundation
 import Glibc
 #endif
 
-/// How a child process ended, with what it cost: wall time, and peak memory from the kernel's rusage.
+/// How a child process ended, with what it cost: wall time and peak memory.
+///
+/// Peak memory is the child's VmHWM (from /proc, sampled while it runs), not its rusage: Linux carries the
+/// high-water mark of the address space a process had before `exec` into its ru_maxrss, and a spawned child
+/// starts in the runner's address space, so ru_maxrss reported the runner's own peak (510 MB for a quilting run
+/// of 190 MB). The rusage value remains the fallback for a child too quick to be sampled.
 public struct ChildOutcome: Sendable {
     public enum Ending: Sendable, Equatable {
         case exited(Int32)
@@ -12,7 +17,7 @@ public struct ChildOutcome: Sendable {
     }
     public var ending: Ending
     public var wallSeconds: Double
-    /// ru_maxrss of the child (Linux reports kilobytes), in MB.
+    /// Peak resident memory of the child in MB.
     public var peakRssMb: Double
 }
 
@@ -37,8 +42,9 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
     let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArguments, environ)
     guard spawned == 0 else { throw CompareError.invalid(flag: argv[0], detail: "cannot start it: \(String(cString: strerror(spawned)))") }
 
-    var status: Int32 = 0, usage = rusage(), timedOut = false
+    var status: Int32 = 0, usage = rusage(), timedOut = false, sampledKB = 0.0
     while true {
+        sampledKB = max(sampledKB, highWaterMarkKB(pid))
         let done = wait4(pid, &status, WNOHANG, &usage)
         if done == pid { break }
         if done < 0 && errno != EINTR { break }
@@ -46,12 +52,19 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
             kill(-pid, SIGKILL)  // the whole group: a shell's children too
             timedOut = true
         }
-        usleep(20_000)
+        usleep(Date().timeIntervalSince(start) < 1 ? 5_000 : 20_000)  // finer at first: short runs peak early
     }
     let wall = Date().timeIntervalSince(start)
-    let peak = Double(usage.ru_maxrss) / 1024
+    let peak = (sampledKB > 0 ? sampledKB : Double(usage.ru_maxrss)) / 1024
     // WIFEXITED / WTERMSIG by hand: Swift does not import the macros.
     let signal = status & 0x7f, code = (status >> 8) & 0xff
     let ending: ChildOutcome.Ending = timedOut ? .timedOut : signal == 0 ? .exited(code) : .signalled(signal)
     return ChildOutcome(ending: ending, wallSeconds: wall, peakRssMb: peak)
+}
+
+/// VmHWM of a running process in kB (0 when it cannot be read: gone, or a zombie).
+private func highWaterMarkKB(_ pid: pid_t) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    return Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
 }

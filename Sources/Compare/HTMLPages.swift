@@ -5,7 +5,7 @@ import Foundation
 private let style = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:1400px;color:#222}
 img{image-rendering:auto;max-width:100%;border:1px solid #ccc}
-table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
+table{border-collapse:collapse;font-size:90%;display:block;overflow-x:auto}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}.failed{color:#b00}
 .cells{display:flex;flex-wrap:wrap;gap:1.5em}.cell{max-width:420px}code{font-size:85%;word-break:break-all}
 """
