@@ -17,6 +17,8 @@ public struct RunConfig: Codable, Sendable {
         public var synthesisArgs: [String]?
         public var transferArgs: [String]?
         public var filterArgs: [String]?
+        /// Extra flags for single cases, by case id (texture-by-numbers wants `--features rgb`, a blur does not).
+        public var caseArgs: [String: [String]]?
         /// A label for grids (default: the id).
         public var label: String?
     }
@@ -71,7 +73,8 @@ extension RunConfig.Method {
 
     /// The command line of this method on a case whose prepared inputs are `inputs` (role → path), writing into
     /// `folder`; nil when the method has nothing to do for the case (Gatys has no learned filter, quilting neither).
-    func commandLine(executable: String, inputs: [String: String], folder: String, synthesisSize: String, seed: UInt64) -> [String]? {
+    func commandLine(executable: String, caseId: String, inputs: [String: String], folder: String, synthesisSize: String,
+                     seed: UInt64) -> [String]? {
         guard let task = RunConfig.Task(roles: inputs) else { return nil }
         let taskArgs: [String]?
         switch task {
@@ -79,7 +82,7 @@ extension RunConfig.Method {
         case .transfer: taskArgs = transferArgs
         case .filter: taskArgs = filterArgs
         }
-        let extra = (args ?? []) + (taskArgs ?? [])
+        let extra = (args ?? []) + (taskArgs ?? []) + (caseArgs?[caseId] ?? [])
         let output = folder + "/output.png", exemplar = inputs["style"] ?? inputs["texture"] ?? ""
         let common = ["--summary", folder + "/summary.json", "-o", output, "--quiet"] + (extra.contains("--seed") ? [] : ["--seed", "\(seed)"])
         let size = extra.contains("--size") ? [] : ["--size", synthesisSize]

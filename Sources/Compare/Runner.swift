@@ -75,7 +75,7 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
         }
         for method in run.methods {
             let cellFolder = "\(options.out)/cells/\(entry.id)/\(method.id)"
-            if let argv = method.commandLine(executable: options.executable, inputs: inputs, folder: cellFolder,
+            if let argv = method.commandLine(executable: options.executable, caseId: entry.id, inputs: inputs, folder: cellFolder,
                                              synthesisSize: run.synthesisSize ?? "256x256", seed: run.seed ?? 0) {
                 cells.append(Cell(caseEntry: entry, method: method, argv: argv, folder: cellFolder))
             }
