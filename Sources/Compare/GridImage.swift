@@ -22,6 +22,7 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
         BitmapFont.draw(fitted("case " + entry.id, width - 2 * gap, scale), into: &grid, x: gap, y: top + 4, scale: scale)
         let y0 = top + titleHeight
         var captions: [[String]] = []
+        var alarming = Set<Int>()  // columns whose cell did not succeed: their status is drawn in red
         var pictures: [Image?] = []
         let roles = layout.roles(of: entry)
         for c in 0 ..< layout.inputColumns {
@@ -31,8 +32,11 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
         }
         for method in layout.run.methods {
             guard let result = layout.result(entry.id, method.id) else {
+                // A method with nothing to do for this task, or a cell another shard owns or that has not run yet.
+                let applies = method.commandLine(executable: "", caseId: entry.id, inputs: entry.roles, folder: "",
+                                                 synthesisSize: "", seed: 0) != nil
                 pictures.append(nil)
-                captions.append([])
+                captions.append([method.label ?? method.id, applies ? "not run yet" : "n/a for this task"])
                 continue
             }
             let label = result.label
@@ -41,6 +45,7 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
                 captions.append([label, String(format: "%.1f s %.0f MB", result.seconds, result.peakRssMb)] + keyMetrics(result.measurements))
             } else {
                 pictures.append(nil)
+                alarming.insert(pictures.count - 1)
                 captions.append([label, result.status.rawValue.uppercased()])
             }
         }
@@ -54,7 +59,7 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
                 fill(&grid, x: x0, y: y0, size: box, value: 0.9)  // a method that did not run or has no picture
             }
             for (i, text) in captions[c].enumerated() {
-                let failed = i == 1 && text.allSatisfy { $0.isUppercase }
+                let failed = i == 1 && alarming.contains(c)
                 BitmapFont.draw(fitted(text, box, scale), into: &grid, x: x0, y: y0 + box + 6 + i * line, scale: scale,
                                 colour: failed ? [0.8, 0, 0] : [0, 0, 0])
             }
