@@ -36,7 +36,7 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
                 let applies = method.commandLine(executable: "", caseId: entry.id, inputs: entry.roles, folder: "",
                                                  synthesisSize: "", seed: 0) != nil
                 pictures.append(nil)
-                captions.append([method.label ?? method.id, applies ? "not run yet" : "n/a for this task"])
+                captions.append([method.label ?? method.id, applies ? "not run yet" : "does not apply"])
                 continue
             }
             let label = result.label
