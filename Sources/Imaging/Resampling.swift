@@ -8,6 +8,9 @@ public enum ResamplingMethod: String, Codable, Sendable, CaseIterable {
     case bicubic
     /// The mean over the source area each target pixel covers: the right choice for shrinking.
     case area
+    /// Bilinear with its tent widened by the shrink factor and clipped at the edges (PIL's BILINEAR filter, which
+    /// neural-style's loaders use): every source pixel counts when shrinking, softer than `area`.
+    case triangle
 }
 
 extension Image {
@@ -49,6 +52,17 @@ extension Image {
                     i += 1
                 }
                 return taps
+            }
+        case .triangle:
+            let support = max(scale, 1), span = 2 * Int(support.rounded(.up)) + 2
+            return AxisTaps(outputCount: m, inputCount: n, tapsPerOutput: span, boundary: .clamp) { o in
+                // Source pixel i covers [i, i + 1); the tent is centred on the target pixel's centre in source units.
+                let c = (Double(o) + 0.5) * scale
+                let first = max(0, Int((c - support).rounded(.down))), last = min(n - 1, Int((c + support).rounded(.up)))
+                var taps = (first ... max(first, last)).map { i in (position: i, weight: Float(max(0, 1 - abs(Double(i) + 0.5 - c) / support))) }
+                taps = taps.filter { $0.weight > 0 }
+                let total = taps.reduce(0) { $0 + $1.weight }
+                return taps.map { ($0.position, $0.weight / total) }
             }
         }
     }

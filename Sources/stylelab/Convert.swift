@@ -11,7 +11,7 @@ struct Convert: ParsableCommand {
     @Argument(help: "Output image (.png or .jpg).") var output: String
     @Option(help: "Resize to WxH pixels.") var resize: String?
     @Option(help: "Resize so that the longest side is this many pixels, keeping the aspect ratio.") var fit: Int?
-    @Option(help: "Resampling: nearest, bilinear, bicubic or area.") var method: String = "bicubic"
+    @Option(help: "Resampling: nearest, bilinear, bicubic, area or triangle (PIL's antialiased bilinear).") var method: String = "bicubic"
     @Flag(help: "Convert to grey (luminance Y of YIQ).") var gray = false
     @Option(help: "Gaussian blur of this σ in pixels (after resizing), e.g. to make a filter example for an analogy.")
     var blur: Float?
@@ -28,7 +28,7 @@ struct Convert: ParsableCommand {
         if let fit, fit < 1 { throw ValidationError("--fit must be positive, got \(fit)") }
         if let blur, !(blur >= 0 && blur <= 100) { throw ValidationError("--blur must be a σ from 0 to 100, got \(blur)") }
         if ResamplingMethod(rawValue: method) == nil {
-            throw ValidationError("--method must be nearest, bilinear, bicubic or area; got \(method)")
+            throw ValidationError("--method must be nearest, bilinear, bicubic, area or triangle; got \(method)")
         }
     }
 

@@ -56,6 +56,15 @@ import Testing
         }
     }
 
+    @Test func triangleHalvingWeighsFourPixelsByTheTent() {
+        // Halving: the tent has half-width 2 source pixels, so target x takes source 2x − 1 … 2x + 2 with weights
+        // 1/8, 3/8, 3/8, 1/8; at the edge the clipped tent is renormalised. A step 0 0 0 0 1 1 1 1 becomes:
+        var step = Image(width: 8, height: 1, channels: 1)
+        for x in 4 ..< 8 { step[x, 0, 0] = 1 }
+        let half = step.resized(to: Size(width: 4, height: 1), method: .triangle)
+        for (x, expected) in [Float(0), 0.125, 0.875, 1].enumerated() { #expect(abs(half[x, 0, 0] - expected) < 1e-6, "x = \(x)") }
+    }
+
     @Test func nearestDoublingRepeatsPixels() {
         let image = gridImage(width: 5, height: 4, channels: 1)
         let double = image.resized(to: Size(width: 10, height: 8), method: .nearest)
