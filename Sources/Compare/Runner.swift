@@ -66,7 +66,8 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
             if options.force || !fm.fileExists(atPath: path) {
                 var image = try Image(contentsOf: (folder as NSString).appendingPathComponent(file))
                 if let side = run.maxSide, max(image.width, image.height) > side {
-                    image = image.resized(to: image.sizeFitting(longestSide: side), method: .area)
+                    // The tent filter, as PIL and so the reference implementations shrink their inputs.
+                    image = image.resized(to: image.sizeFitting(longestSide: side), method: .triangle)
                 }
                 try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try image.write(to: path)
