@@ -69,28 +69,21 @@ struct Convolution {
 
     /// columns[(c·k² + ky·k + kx), (r·W + x)] = x[c, y0 + r + ky − k/2, x + kx − k/2], zero outside the image.
     private func im2col(_ x: Tensor, rows band: Range<Int>, into columns: inout [Float]) {
-        let h = x.height, w = x.width, hw = h * w, n = band.count * w, size = weights.kernel, half = size / 2
+        let h = x.height, w = x.width, hw = h * w, n = band.count * w
         if columns.count < x.channels * taps * n { columns = [Float](repeating: 0, count: x.channels * taps * n) }
         x.values.withUnsafeBufferPointer { src in
             columns.withUnsafeMutableBufferPointer { dst in
                 // Sound: channel c writes only its own k² rows of `columns`.
-                let src = SharedReadBuffer(src), dst = SharedBuffer(dst), taps = taps
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
                 Parallel.forEach(x.channels) { c in
-                    for ky in 0 ..< size {
-                        for kx in 0 ..< size {
-                            let row = dst.base + (c * taps + ky * size + kx) * n
-                            for (r, yy) in band.enumerated() {
-                                let sy = yy + ky - half
-                                let out = row + r * w
-                                guard sy >= 0 && sy < h else { for xx in 0 ..< w { out[xx] = 0 }; continue }
-                                let input = src.base + c * hw + sy * w
-                                // A row shifted by kx − k/2: zero where it reads past the edge, a copy elsewhere.
-                                let shift = kx - half, first = min(w, max(0, -shift)), last = max(first, min(w, w - shift))
-                                for xx in 0 ..< first { out[xx] = 0 }
-                                (out + first).update(from: input + first + shift, count: last - first)
-                                for xx in last ..< w { out[xx] = 0 }
-                            }
-                        }
+                    forEachShiftedRow(channel: c, band: band, height: h, width: w) { columnRow, r, sy, shift, first, last in
+                        let out = dst.base + columnRow * n + r * w
+                        guard let sy else { for xx in 0 ..< w { out[xx] = 0 }; return }
+                        // The input row shifted by `shift`: zero where it reads past the edge, a copy elsewhere.
+                        let input = src.base + c * hw + sy * w
+                        for xx in 0 ..< first { out[xx] = 0 }
+                        (out + first).update(from: input + first + shift, count: last - first)
+                        for xx in last ..< w { out[xx] = 0 }
                     }
                 }
             }
@@ -99,25 +92,35 @@ struct Convolution {
 
     /// The adjoint of im2col for one band: every column entry is added to the input pixel it came from.
     private func col2im(_ columns: [Float], rows band: Range<Int>, into dx: inout Tensor) {
-        let h = dx.height, w = dx.width, hw = h * w, n = band.count * w, size = weights.kernel, half = size / 2
+        let h = dx.height, w = dx.width, hw = h * w, n = band.count * w
         columns.withUnsafeBufferPointer { src in
             dx.values.withUnsafeMutableBufferPointer { dst in
                 // Sound: channel c adds only into its own plane of `dx`.
-                let src = SharedReadBuffer(src), dst = SharedBuffer(dst), taps = taps
+                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
                 Parallel.forEach(dx.channels) { c in
-                    for ky in 0 ..< size {
-                        for kx in 0 ..< size {
-                            let row = src.base + (c * taps + ky * size + kx) * n
-                            for (r, yy) in band.enumerated() {
-                                let sy = yy + ky - half
-                                guard sy >= 0 && sy < h else { continue }
-                                let out = dst.base + c * hw + sy * w
-                                let shift = kx - half, first = min(w, max(0, -shift)), last = max(first, min(w, w - shift))
-                                let column = row + r * w
-                                for xx in first ..< last { out[xx + shift] += column[xx] }
-                            }
-                        }
+                    forEachShiftedRow(channel: c, band: band, height: h, width: w) { columnRow, r, sy, shift, first, last in
+                        guard let sy else { return }
+                        let out = dst.base + c * hw + sy * w, column = src.base + columnRow * n + r * w
+                        for xx in first ..< last { out[xx + shift] += column[xx] }
                     }
+                }
+            }
+        }
+    }
+
+    /// The geometry im2col and col2im share. For channel c, every tap (ky, kx) and every row r of the band: the
+    /// column-matrix row of that tap, the input row sy = y0 + r + ky − k/2 it reads (nil above or below the image),
+    /// the horizontal shift kx − k/2, and the output range [first, last) where x + shift stays inside the row.
+    @inline(__always)
+    private func forEachShiftedRow(channel c: Int, band: Range<Int>, height h: Int, width w: Int,
+                                   _ body: (_ columnRow: Int, _ r: Int, _ sy: Int?, _ shift: Int, _ first: Int, _ last: Int) -> Void) {
+        let size = weights.kernel, half = size / 2
+        for ky in 0 ..< size {
+            for kx in 0 ..< size {
+                let shift = kx - half, first = min(w, max(0, -shift)), last = max(first, min(w, w - shift))
+                for (r, yy) in band.enumerated() {
+                    let sy = yy + ky - half
+                    body(c * taps + ky * size + kx, r, sy >= 0 && sy < h ? sy : nil, shift, first, last)
                 }
             }
         }
