@@ -24,45 +24,36 @@ public struct Measurements: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// The names and values in a fixed order, for tables (nil where not measured).
-    public var columns: [(name: String, value: Double?)] {
-        [("psnr", psnr), ("ssim", ssim), ("content_ssim", contentSsim), ("histogram_distance", histogramDistance),
-         ("swd", swd), ("bds_completeness", bdsCompleteness), ("bds_coherence", bdsCoherence),
-         ("source_coverage", sourceCoverage), ("gram_distance", gramDistance), ("feature_distance", featureDistance)]
-    }
-    public static let columnNames = Measurements().columns.map(\.name)
-
     enum CodingKeys: String, CodingKey {
         case psnr, ssim, contentSsim, histogramDistance, swd, bdsCompleteness, bdsCoherence, sourceCoverage, gramDistance, featureDistance
     }
 
+    /// Every field with its column name, in table order: the one list that CSV columns and coding walk.
+    private static var fields: [(key: CodingKeys, name: String, path: WritableKeyPath<Measurements, Double?>)] { [
+        (.psnr, "psnr", \.psnr), (.ssim, "ssim", \.ssim), (.contentSsim, "content_ssim", \.contentSsim),
+        (.histogramDistance, "histogram_distance", \.histogramDistance), (.swd, "swd", \.swd),
+        (.bdsCompleteness, "bds_completeness", \.bdsCompleteness), (.bdsCoherence, "bds_coherence", \.bdsCoherence),
+        (.sourceCoverage, "source_coverage", \.sourceCoverage), (.gramDistance, "gram_distance", \.gramDistance),
+        (.featureDistance, "feature_distance", \.featureDistance),
+    ] }
+
+    /// The names and values in a fixed order, for tables (nil where not measured).
+    public var columns: [(name: String, value: Double?)] { Measurements.fields.map { ($0.name, self[keyPath: $0.path]) } }
+    public static let columnNames = fields.map(\.name)
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        for field in Measurements.fields where field.key != .psnr {
+            self[keyPath: field.path] = try c.decodeIfPresent(Double.self, forKey: field.key)
+        }
         // A present null is the +∞ of identical images; an absent key was not measured.
         psnr = c.contains(.psnr) ? (try c.decodeNil(forKey: .psnr) ? .infinity : try c.decode(Double.self, forKey: .psnr)) : nil
-        ssim = try c.decodeIfPresent(Double.self, forKey: .ssim)
-        contentSsim = try c.decodeIfPresent(Double.self, forKey: .contentSsim)
-        histogramDistance = try c.decodeIfPresent(Double.self, forKey: .histogramDistance)
-        swd = try c.decodeIfPresent(Double.self, forKey: .swd)
-        bdsCompleteness = try c.decodeIfPresent(Double.self, forKey: .bdsCompleteness)
-        bdsCoherence = try c.decodeIfPresent(Double.self, forKey: .bdsCoherence)
-        sourceCoverage = try c.decodeIfPresent(Double.self, forKey: .sourceCoverage)
-        gramDistance = try c.decodeIfPresent(Double.self, forKey: .gramDistance)
-        featureDistance = try c.decodeIfPresent(Double.self, forKey: .featureDistance)
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        for field in Measurements.fields where field.key != .psnr { try c.encodeIfPresent(self[keyPath: field.path], forKey: field.key) }
         if let psnr { if psnr.isFinite { try c.encode(psnr, forKey: .psnr) } else { try c.encodeNil(forKey: .psnr) } }
-        try c.encodeIfPresent(ssim, forKey: .ssim)
-        try c.encodeIfPresent(contentSsim, forKey: .contentSsim)
-        try c.encodeIfPresent(histogramDistance, forKey: .histogramDistance)
-        try c.encodeIfPresent(swd, forKey: .swd)
-        try c.encodeIfPresent(bdsCompleteness, forKey: .bdsCompleteness)
-        try c.encodeIfPresent(bdsCoherence, forKey: .bdsCoherence)
-        try c.encodeIfPresent(sourceCoverage, forKey: .sourceCoverage)
-        try c.encodeIfPresent(gramDistance, forKey: .gramDistance)
-        try c.encodeIfPresent(featureDistance, forKey: .featureDistance)
     }
 }
 

@@ -25,7 +25,7 @@ public func writeReport(out: String) throws -> [CellResult] {
     }
     let layout = ReportLayout(run: run, set: set, results: results, lossTraces: traces)
     try Data(metricsCSV(results).utf8).writeAtomically(to: out + "/metrics.csv")
-    try JSONEncoder.pretty.encode(results).writeAtomically(to: out + "/metrics.json")
+    try results.summaryJSON().writeAtomically(to: out + "/metrics.json")
     try gridImage(layout, out: out).write(to: out + "/grid.png")
     try FileManager.default.createDirectory(atPath: out + "/cases", withIntermediateDirectories: true)
     try Data(indexPage(layout).utf8).writeAtomically(to: out + "/index.html")

@@ -54,8 +54,8 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
     }
     let fm = FileManager.default
     try fm.createDirectory(atPath: options.out + "/cells", withIntermediateDirectories: true)
-    try JSONEncoder.pretty.encode(run).writeAtomically(to: options.out + "/run.json")
-    try JSONEncoder.pretty.encode(set).writeAtomically(to: options.out + "/set.json")
+    try run.summaryJSON().writeAtomically(to: options.out + "/run.json")
+    try set.summaryJSON().writeAtomically(to: options.out + "/set.json")
 
     // Inputs, fitted to the run's size, as PNG beside the results: the children read them, the pages show them.
     var cells: [Cell] = []
@@ -144,7 +144,7 @@ func runCell(_ cell: Cell, out: String, run: RunConfig, weights: VGG19Weights?) 
         let text = (try? String(contentsOfFile: cell.folder + "/stderr.txt", encoding: .utf8)) ?? ""
         result.errorTail = text.split(separator: "\n").suffix(6).joined(separator: "\n")
     }
-    try JSONEncoder.pretty.encode(result).writeAtomically(to: cell.folder + "/result.json")
+    try result.summaryJSON().writeAtomically(to: cell.folder + "/result.json")
     return result
 }
 
@@ -167,14 +167,4 @@ final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var first: Error?
     func record(_ error: Error) { lock.lock(); if first == nil { first = error }; lock.unlock() }
-}
-
-extension JSONEncoder {
-    /// Sorted, pretty, snake_case: the layout of every JSON file a comparison writes.
-    static var pretty: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return encoder
-    }
 }

@@ -99,7 +99,7 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
             var gradients = contentGradients
             for (l, g) in styleGradients {
                 if var both = gradients[l] {
-                    both.values.withUnsafeMutableBufferPointer { b in g.values.withUnsafeBufferPointer { s in for i in b.indices { b[i] += s[i] } } }
+                    both.add(g)
                     gradients[l] = both
                 } else {
                     gradients[l] = g

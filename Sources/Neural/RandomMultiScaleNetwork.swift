@@ -120,27 +120,20 @@ public final class RandomMultiScaleNetwork: FeatureNetwork {
             branchGradient.reshape(channels: shape.channels, height: shape.height, width: shape.width)
             branchGradient.zero()
             if let fromReLU = gradients[relu] {
-                add(fromReLU, into: &branchGradient)
+                branchGradient.add(fromReLU)
                 Activation.reluBackward(&branchGradient, output: activations[relu])
             }
-            if let direct = gradients[conv] { add(direct, into: &branchGradient) }
+            if let direct = gradients[conv] { branchGradient.add(direct) }
             let x = image(level: branch.level, input: input, activations: activations)
             convolutions[b].backward(branchGradient, inputShape: (x.channels, x.height, x.width), into: &scratch, columns: &columns)
-            add(scratch, into: &levelGradients[branch.level])
+            levelGradients[branch.level].add(scratch)
         }
         for level in stride(from: levels, through: 1, by: -1) {
-            if let direct = gradients[level - 1] { add(direct, into: &levelGradients[level]) }
+            if let direct = gradients[level - 1] { levelGradients[level].add(direct) }
             let below = image(level: level - 1, input: input, activations: activations)
             Activation.poolBackward(levelGradients[level], input: below, .average, into: &scratch)
-            add(scratch, into: &levelGradients[level - 1])
+            levelGradients[level - 1].add(scratch)
         }
-        result.reshape(channels: input.channels, height: input.height, width: input.width)
-        result.values.withUnsafeMutableBufferPointer { out in
-            levelGradients[0].values.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
-        }
-    }
-
-    private func add(_ x: Tensor, into y: inout Tensor) {
-        y.values.withUnsafeMutableBufferPointer { y in x.values.withUnsafeBufferPointer { x in for i in y.indices { y[i] += x[i] } } }
+        result.assign(levelGradients[0])
     }
 }

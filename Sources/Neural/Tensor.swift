@@ -28,6 +28,17 @@ public struct Tensor: Sendable, Equatable {
     }
 
     mutating func zero() { values.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+
+    /// Becomes a copy of `other` in its own storage (reshaped, so a reused buffer allocates nothing).
+    mutating func assign(_ other: Tensor) {
+        reshape(channels: other.channels, height: other.height, width: other.width)
+        values.withUnsafeMutableBufferPointer { y in other.values.withUnsafeBufferPointer { y.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
+    }
+
+    /// self += other, elementwise (same shape): how gradients reaching one tensor from several places sum.
+    mutating func add(_ other: Tensor) {
+        values.withUnsafeMutableBufferPointer { y in other.values.withUnsafeBufferPointer { x in for i in y.indices { y[i] += x[i] } } }
+    }
 }
 
 extension Tensor {

@@ -77,11 +77,10 @@ public final class VGG19: FeatureNetwork {
         // g holds ∂loss/∂(output of layer l); next receives ∂loss/∂(input of layer l).
         var g = result, next = spare
         result = Tensor(channels: 1, height: 1, width: 1); spare = result  // give up the references: no copy on write below
-        g.reshape(channels: top.channels, height: top.height, width: top.width)
-        g.values.withUnsafeMutableBufferPointer { out in top.values.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
+        g.assign(top)
         for l in stride(from: last, through: 0, by: -1) {
             if l != last, let extra = gradients[l] {
-                g.values.withUnsafeMutableBufferPointer { g in extra.values.withUnsafeBufferPointer { e in for i in g.indices { g[i] += e[i] } } }
+                g.add(extra)
             }
             let below = l == 0 ? input : activations[l - 1]
             switch VGG19.layers[l].kind {

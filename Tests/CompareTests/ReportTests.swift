@@ -17,8 +17,8 @@ import Testing
                             maxSide: nil, synthesisSize: nil, timeoutSeconds: nil, seed: nil)
         try FileManager.default.createDirectory(atPath: out + "/cells/only/quilting", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: out + "/inputs/only", withIntermediateDirectories: true)
-        try JSONEncoder.pretty.encode(run).write(to: URL(fileURLWithPath: out + "/run.json"))
-        try JSONEncoder.pretty.encode(set).write(to: URL(fileURLWithPath: out + "/set.json"))
+        try run.summaryJSON().write(to: URL(fileURLWithPath: out + "/run.json"))
+        try set.summaryJSON().write(to: URL(fileURLWithPath: out + "/set.json"))
         for role in ["content", "style"] { try SyntheticImage.naturalLooking(Size(width: 40, height: 30), seed: 1).write(to: inputPath(out: out, caseId: "only", role: role)) }
         try SyntheticImage.naturalLooking(Size(width: 40, height: 30), seed: 2).write(to: out + "/cells/only/quilting/output.png")
         var m = Measurements()
@@ -26,7 +26,7 @@ import Testing
         m.contentSsim = 0.5
         let result = CellResult(caseId: "only", method: "quilting", label: "Quilt", kind: "quilting", status: .ok, exitCode: 0, signal: nil,
                                 wallSeconds: 2, methodSeconds: 1.25, peakRssMb: 64, measurements: m, commandLine: ["stylelab"], errorTail: nil, extras: [])
-        try JSONEncoder.pretty.encode(result).write(to: URL(fileURLWithPath: out + "/cells/only/quilting/result.json"))
+        try result.summaryJSON().write(to: URL(fileURLWithPath: out + "/cells/only/quilting/result.json"))
         return result
     }
 
