@@ -56,7 +56,7 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
                                                          method: max(picture.width, picture.height) > box ? .area : .bicubic).clamped()
                 grid.paste(thumb, x: x0 + (box - thumb.width) / 2, y: y0 + (box - thumb.height) / 2)
             } else if c >= layout.inputColumns {
-                fill(&grid, x: x0, y: y0, size: box, value: 0.9)  // a method that did not run or has no picture
+                grid.paste(Image(width: box, height: box, channels: 3, value: 0.9), x: x0, y: y0)  // a method with no picture
             }
             for (i, text) in captions[c].enumerated() {
                 let failed = i == 1 && alarming.contains(c)
@@ -72,12 +72,4 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
 private func fitted(_ text: String, _ width: Int, _ scale: Int) -> String {
     let fits = max(1, (width + scale) / (BitmapFont.advance * scale))
     return text.count <= fits ? text : String(text.prefix(fits - 1)) + "."
-}
-
-private func fill(_ image: inout Image, x: Int, y: Int, size: Int, value: Float) {
-    for c in 0 ..< image.channels {
-        for yy in y ..< min(y + size, image.height) {
-            for xx in x ..< min(x + size, image.width) { image[xx, yy, c] = value }
-        }
-    }
 }

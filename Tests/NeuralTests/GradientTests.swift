@@ -32,30 +32,27 @@ func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
 @Suite struct GradientTests {
     let coordinates = [0, 7, 19, 33, 58, 71]
 
-    @Test func convolution() {
-        let weights = VGG19Weights.random(seed: 1).layers[1]  // conv1_2: 64 → 64
-        let conv = Convolution(weights: weights)
-        let x = randomTensor(64, 5, 6, seed: 2)
+    /// conv's input gradient against finite differences of a linear probe of its output at x.
+    func checkConvolutionGradient(_ conv: Convolution, at x: Tensor, probeSeed: UInt64) {
         var columns: [Float] = []
         checkGradient(x, coordinates: coordinates) { input in
             var cols: [Float] = []
-            let (value, r) = linearProbe(conv.forward(input, columns: &cols), seed: 3)
-            return (value, conv.backward(r, inputShape: (64, 5, 6), columns: &columns))
+            let (value, r) = linearProbe(conv.forward(input, columns: &cols), seed: probeSeed)
+            return (value, conv.backward(r, inputShape: (x.channels, x.height, x.width), columns: &columns))
         }
+    }
+
+    @Test func convolution() {
+        let weights = VGG19Weights.random(seed: 1).layers[1]  // conv1_2: 64 → 64
+        checkConvolutionGradient(Convolution(weights: weights), at: randomTensor(64, 5, 6, seed: 2), probeSeed: 3)
     }
 
     @Test func largerKernelConvolution() {
         var random = RandomSource(seed: 30)
         let weights = ConvolutionWeights(name: "conv5x5", outputs: 4, inputs: 3, kernel: 5,
                                          weights: (0 ..< 4 * 3 * 25).map { _ in random.nextGaussian() }, bias: [0.1, -0.2, 0, 0.3])
-        let conv = Convolution(weights: weights)
-        let x = randomTensor(3, 6, 4, seed: 31)  // narrower than the kernel reaches: every edge case of the shifts
-        var columns: [Float] = []
-        checkGradient(x, coordinates: coordinates) { input in
-            var cols: [Float] = []
-            let (value, r) = linearProbe(conv.forward(input, columns: &cols), seed: 32)
-            return (value, conv.backward(r, inputShape: (3, 6, 4), columns: &columns))
-        }
+        // A map narrower than the kernel reaches: every edge case of the shifts.
+        checkConvolutionGradient(Convolution(weights: weights), at: randomTensor(3, 6, 4, seed: 31), probeSeed: 32)
     }
 
     @Test func reluAndPooling() {
