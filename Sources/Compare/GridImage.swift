@@ -1,9 +1,9 @@
 import Foundation
 import Imaging
 
-/// grid.png: one row per case, columns = the case's inputs (packed to the left) then the methods; under every picture its caption (role and
-/// size, or method, time, memory and one or two key metrics) in the built-in 5 × 7 font at twice its size, so that
-/// it reads at 100 %.
+/// grid.png: one row per case; columns = the case's inputs (packed to the left), then the methods. Under every
+/// picture its caption — role and size, or method, time, memory and one or two key metrics — in the built-in
+/// 5 × 7 font at twice its size, so that it reads at 100 %.
 func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
     let box = 192, gap = 12, scale = 2, line = BitmapFont.lineHeight * scale, captionLines = 4
     let columns = layout.inputColumns + layout.run.methods.count
