@@ -33,20 +33,25 @@ let package = Package(
                 cxxSettings: [.unsafeFlags(["-std=c++17", "-O2", "-w"])],
                 linkerSettings: [.linkedLibrary("lz4"), .linkedLibrary("stdc++")]),
 
+        // Infrastructure shared by the libraries with `package` access: checked arithmetic, memory budgets, file
+        // reading limits. Not part of the public API.
+        .target(name: "StyleLabSupport"),
+
         // The shared module and the search layer.
-        .target(name: "Imaging", dependencies: ["CCodecs", "CPNG", "CJPEG"]),
+        .target(name: "Imaging", dependencies: ["CCodecs", "CPNG", "CJPEG", "StyleLabSupport"]),
         .target(name: "NearestNeighbors", dependencies: ["FLANNBridge", "CBLAS", "Imaging"]),
 
         // The three algorithms never import each other.
-        .target(name: "Analogies", dependencies: ["Imaging", "NearestNeighbors"]),
-        .target(name: "Quilting", dependencies: ["Imaging", "NearestNeighbors", "CBLAS"]),
-        .target(name: "Neural", dependencies: ["Imaging", "CBLAS"]),
+        .target(name: "Analogies", dependencies: ["Imaging", "NearestNeighbors", "StyleLabSupport"]),
+        .target(name: "Quilting", dependencies: ["Imaging", "NearestNeighbors", "CBLAS", "StyleLabSupport"]),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS", "StyleLabSupport"]),
 
         // The one place that knows every method.
-        .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural"]),
+        .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",
+                                               "StyleLabSupport"]),
 
         .executableTarget(name: "stylelab", dependencies: [
-            "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN",
+            "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN", "StyleLabSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "StyleLabBenchmarks", dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "Neural", "CBLAS"],

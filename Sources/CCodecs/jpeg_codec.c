@@ -24,14 +24,26 @@ static void on_jpeg_error(j_common_ptr cinfo) {
     longjmp(errors->escape, 1);
 }
 
-/* Warnings (level -1) are corrupt-data reports such as a premature end of file: keep the first one, print nothing. */
+/* Warnings (level -1) are corrupt-data reports such as a premature end of file: refuse at the first one (do not
+ * guess, and do not spend time decoding the rest of a damaged file); print nothing. */
 static void on_jpeg_message(j_common_ptr cinfo, int level) {
     guarded_errors *errors = (guarded_errors *)cinfo->err;
     if (level != -1) return;
-    if (errors->corrupt_data_warnings++ == 0) {
-        char text[JMSG_LENGTH_MAX];
-        (*cinfo->err->format_message)(cinfo, text);
-        snprintf(errors->message, SL_MESSAGE_CAPACITY, "%s", text);
+    errors->corrupt_data_warnings++;
+    char text[JMSG_LENGTH_MAX];
+    (*cinfo->err->format_message)(cinfo, text);
+    snprintf(errors->message, SL_MESSAGE_CAPACITY, "%s", text);
+    longjmp(errors->escape, 1);
+}
+
+/* Called by libjpeg as it works; stops a progressive file with more scans than SL_JPEG_MAX_SCANS. */
+static void limit_scans(j_common_ptr cinfo) {
+    if (!cinfo->is_decompressor) return;
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->input_scan_number > SL_JPEG_MAX_SCANS) {
+        guarded_errors *errors = (guarded_errors *)cinfo->err;
+        snprintf(errors->message, SL_MESSAGE_CAPACITY, "more than %d progressive scans", SL_JPEG_MAX_SCANS);
+        longjmp(errors->escape, 1);
     }
 }
 
@@ -61,6 +73,7 @@ static void cmyk_to_rgb(unsigned char *pixels, size_t count, int adobe_inverted)
 int sl_jpeg_decode(const unsigned char *data, size_t size, long long max_pixels, sl_image *out, char *message) {
     struct jpeg_decompress_struct cinfo;
     guarded_errors errors;
+    struct jpeg_progress_mgr progress = { limit_scans, 0, 0, 0, 0 };
     unsigned char *volatile pixels = NULL;
     volatile int status = SL_CORRUPT;
     memset(out, 0, sizeof *out);
@@ -71,8 +84,10 @@ int sl_jpeg_decode(const unsigned char *data, size_t size, long long max_pixels,
         return status;
     }
     jpeg_create_decompress(&cinfo);
+    cinfo.progress = &progress;
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
+    out->declared_width = cinfo.image_width; out->declared_height = cinfo.image_height;
     if ((long long)cinfo.image_width * (long long)cinfo.image_height > max_pixels) {
         status = SL_TOO_LARGE;
         snprintf(message, SL_MESSAGE_CAPACITY, "%u x %u pixels", cinfo.image_width, cinfo.image_height);
@@ -93,7 +108,6 @@ int sl_jpeg_decode(const unsigned char *data, size_t size, long long max_pixels,
         jpeg_read_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_decompress(&cinfo);
-    if (errors.corrupt_data_warnings > 0) longjmp(errors.escape, 1);  /* e.g. truncated: refuse, do not guess */
 
     out->width = (int)cinfo.output_width; out->height = (int)cinfo.output_height;
     out->bit_depth = 8;

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct {
@@ -59,6 +60,7 @@ int sl_png_decode(const unsigned char *data, size_t size, long long max_pixels, 
     if (size >= 24 && memcmp(data + 12, "IHDR", 4) == 0) {
         unsigned long long w = ((unsigned long long)data[16] << 24) | (data[17] << 16) | (data[18] << 8) | data[19];
         unsigned long long h = ((unsigned long long)data[20] << 24) | (data[21] << 16) | (data[22] << 8) | data[23];
+        out->declared_width = (long long)w; out->declared_height = (long long)h;
         if (w * h > (unsigned long long)max_pixels) {
             snprintf(message, SL_MESSAGE_CAPACITY, "%llu x %llu pixels", w, h);
             return SL_TOO_LARGE;
@@ -86,6 +88,7 @@ int sl_png_decode(const unsigned char *data, size_t size, long long max_pixels, 
 
     png_uint_32 width = png_get_image_width(png, info), height = png_get_image_height(png, info);
     int color_type = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+    out->declared_width = width; out->declared_height = height;
     if ((long long)width * (long long)height > max_pixels) {
         status = SL_TOO_LARGE;
         snprintf(message, SL_MESSAGE_CAPACITY, "%u x %u pixels", (unsigned)width, (unsigned)height);
@@ -101,6 +104,11 @@ int sl_png_decode(const unsigned char *data, size_t size, long long max_pixels, 
 
     int channels = png_get_channels(png, info), out_depth = png_get_bit_depth(png, info);
     size_t row_bytes = png_get_rowbytes(png, info);
+    if (height == 0 || row_bytes == 0 || row_bytes > SIZE_MAX / height / 2) {
+        status = height == 0 || row_bytes == 0 ? SL_CORRUPT : SL_TOO_LARGE;
+        snprintf(message, SL_MESSAGE_CAPACITY, "%u x %u pixels", (unsigned)width, (unsigned)height);
+        png_longjmp(png, 1);
+    }
     pixels = malloc(row_bytes * height);
     rows = malloc(sizeof(png_bytep) * height);
     if (!pixels || !rows) { status = SL_NO_MEMORY; snprintf(message, SL_MESSAGE_CAPACITY, "out of memory"); png_longjmp(png, 1); }

@@ -1,11 +1,15 @@
 import CCodecs
 import Foundation
+import StyleLabSupport
 
 /// Limits applied to a file before any pixel buffer is allocated (a guard against decompression bombs).
 public struct ReadLimits: Sendable, Equatable {
     /// Largest width × height accepted; 64 megapixels by default (`--max-pixels` raises it).
     public var maxPixels: Int
     public init(maxPixels: Int = 64_000_000) { self.maxPixels = maxPixels }
+
+    /// The largest image file read at all (a 64-megapixel 16-bit RGBA PNG stored uncompressed is 0.5 GB).
+    public static let maxFileBytes = 4 << 30
 }
 
 /// An image as read from a file, with what the file said about itself.
@@ -29,16 +33,17 @@ extension Image {
 
     /// Reads a file and reports its format, bit depth and interlacing beside the pixels.
     public static func read(_ path: String, limits: ReadLimits = ReadLimits()) throws -> DecodedImage {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ImageError.fileNotFound(path: path)
+        switch readRegularFile(path, maxBytes: ReadLimits.maxFileBytes) {
+        case .success(let data): return try decode(data, name: path, limits: limits)
+        case .failure(.notFound): throw ImageError.fileNotFound(path: path)
+        case .failure(.isFolder): throw ImageError.unreadable(path: path, reason: "it is a folder")
+        case .failure(.notRegularFile):
+            throw ImageError.unreadable(path: path, reason: "not a regular file (a device or a pipe)")
+        case .failure(.tooLarge(let size)):
+            throw ImageError.unsupported(path: path, detail: "\(size) bytes is more than any image file read here "
+                + "(\(ReadLimits.maxFileBytes) bytes)")
+        case .failure(.unreadable(let reason)): throw ImageError.unreadable(path: path, reason: reason)
         }
-        if isDirectory.boolValue { throw ImageError.unreadable(path: path, reason: "it is a folder") }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ImageError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        return try decode(data, name: path, limits: limits)
     }
 
     /// Decodes PNG or JPEG bytes; `name` is used in error messages.
@@ -49,8 +54,10 @@ extension Image {
         var raw = sl_image()
         var message = [CChar](repeating: 0, count: Int(SL_MESSAGE_CAPACITY))
         let status = data.withUnsafeBytes { bytes -> Int32 in
-            // Sound: the codec reads `bytes` only during this call and copies what it keeps.
-            let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            // Sound: the codec reads `bytes` only during this call and copies what it keeps; `data` is not empty.
+            guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                return Int32(SL_CORRUPT.rawValue)
+            }
             let limit = Int64(clamping: limits.maxPixels)
             return format == .png
                 ? sl_png_decode(base, bytes.count, limit, &raw, &message)
@@ -61,36 +68,39 @@ extension Image {
         switch Int(status) {
         case Int(SL_OK.rawValue): break
         case Int(SL_TOO_LARGE.rawValue):
-            let dims = detail.split(separator: " ").compactMap { Int($0) }
-            throw ImageError.tooLarge(path: name, width: dims.first ?? 0, height: dims.last ?? 0, limit: limits.maxPixels)
+            throw ImageError.tooLarge(path: name, width: Int(raw.declared_width), height: Int(raw.declared_height),
+                                      limit: limits.maxPixels)
         case Int(SL_NO_MEMORY.rawValue):
             throw ImageError.unsupported(path: name, detail: "not enough memory to decode this image")
         default:
             throw ImageError.corrupt(path: name, format: format, detail: detail.isEmpty ? "unknown error" : detail)
         }
-        if raw.width == 0 || raw.height == 0 { throw ImageError.zeroSized(path: name) }
-        let image = deinterleave(raw)
+        if raw.width <= 0 || raw.height <= 0 { throw ImageError.zeroSized(path: name) }
+        guard let pixels = raw.pixels, (1 ... 4).contains(raw.channels) else {
+            throw ImageError.corrupt(path: name, format: format, detail: "the decoder returned no pixels")
+        }
+        let image = deinterleave(raw, pixels)
         return DecodedImage(image: image, format: format, bitDepth: Int(raw.bit_depth), interlaced: raw.interlaced != 0)
     }
 
     /// Splits interleaved 8- or 16-bit samples into Float planes; a 2nd or 4th channel becomes alpha.
-    private static func deinterleave(_ raw: sl_image) -> Image {
+    private static func deinterleave(_ raw: sl_image, _ pixels: UnsafeMutablePointer<UInt8>) -> Image {
         let width = Int(raw.width), height = Int(raw.height), stored = Int(raw.channels)
         let hasAlpha = stored == 2 || stored == 4
         let colour = hasAlpha ? stored - 1 : stored
         let n = width * height
         var samples = [Float](repeating: 0, count: n * colour)
-        var alpha = hasAlpha ? [Float](repeating: 0, count: n) : nil
+        var alpha: [Float]? = nil
         func unpack<Sample: BinaryInteger>(_ type: Sample.Type, maxValue: Float) {
             // Sound: the codec allocated n * stored samples of this type.
-            let source = UnsafeRawPointer(raw.pixels!).assumingMemoryBound(to: Sample.self)
+            let source = UnsafeRawPointer(pixels).assumingMemoryBound(to: Sample.self)
             samples.withUnsafeMutableBufferPointer { planes in
                 for i in 0 ..< n {
                     for c in 0 ..< colour { planes[c * n + i] = Float(source[i * stored + c]) / maxValue }
                 }
             }
             if hasAlpha {
-                for i in 0 ..< n { alpha![i] = Float(source[i * stored + colour]) / maxValue }
+                alpha = (0 ..< n).map { i in Float(source[i * stored + colour]) / maxValue }
             }
         }
         if raw.bit_depth == 16 { unpack(UInt16.self, maxValue: 65535) } else { unpack(UInt8.self, maxValue: 255) }

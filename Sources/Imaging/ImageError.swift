@@ -1,3 +1,5 @@
+import StyleLabSupport
+
 /// Everything a user can get wrong with an image file or an image parameter.
 ///
 /// Each message names the file or the parameter, says what is wrong, and what to do about it.
@@ -26,8 +28,12 @@ public enum ImageError: Error, Equatable, CustomStringConvertible, Sendable {
         case .corrupt(let path, let format, let detail):
             return "\(path): corrupt or truncated \(format.name) (\(detail)); re-export or re-download the file"
         case .tooLarge(let path, let width, let height, let limit):
-            return "\(path): \(width)x\(height) = \(width * height) pixels exceeds the limit of \(limit); "
-                + "raise it with --max-pixels \(width * height) if you trust the file"
+            // The sizes come from the file: their product may overflow, so it is computed checked.
+            guard let pixels = Checked.product([width, height]) else {
+                return "\(path): \(width)x\(height) pixels is more than any image can hold; the file is corrupt"
+            }
+            return "\(path): \(width)x\(height) = \(pixels) pixels exceeds the limit of \(limit); "
+                + "raise it with --max-pixels \(pixels) if you trust the file"
         case .zeroSized(let path):
             return "\(path): the image has zero width or height"
         case .unsupported(let path, let detail):

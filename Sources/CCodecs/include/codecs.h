@@ -25,7 +25,13 @@ typedef struct {
     int interlaced;    /* PNG Adam7, or progressive JPEG */
     int source_kind;   /* PNG colour type, or the JPEG colour space (J_COLOR_SPACE) as stored in the file */
     unsigned char *pixels;  /* malloc'ed; release with sl_free */
+    /* The size the header declares, set whenever the header was read (also for SL_TOO_LARGE). */
+    long long declared_width, declared_height;
 } sl_image;
+
+/* Progressive JPEGs with more scans than this are refused (a few hundred bytes can otherwise ask for thousands of
+ * full passes over the image); libjpeg-turbo's TurboJPEG API uses the same limit for TJFLAG_LIMITSCANS. */
+enum { SL_JPEG_MAX_SCANS = 500 };
 
 /* Encoded bytes; release with sl_free. */
 typedef struct {
