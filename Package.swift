@@ -28,6 +28,9 @@ let package = Package(
         .target(name: "CCodecs", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
 
+        // Child processes that die with the comparison runner, and its stop signals.
+        .target(name: "CProcess"),
+
         // FLANN's C++ templates with seeded build randomness (FLANN's own C API cannot be made reproducible).
         .target(name: "FLANNBridge", dependencies: ["CFLANN"],
                 cxxSettings: [.unsafeFlags(["-std=c++17", "-O2", "-w"])],
@@ -48,7 +51,7 @@ let package = Package(
 
         // The one place that knows every method.
         .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",
-                                               "StyleLabSupport"]),
+                                               "StyleLabSupport", "CProcess"]),
 
         .executableTarget(name: "stylelab", dependencies: [
             "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN", "StyleLabSupport",

@@ -1,3 +1,4 @@
+import CProcess
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,8 @@ public struct ChildOutcome: Sendable {
         case exited(Int32)
         case signalled(Int32)
         case timedOut
+        /// The runner was asked to stop (SIGINT or SIGTERM, the signal given) and stopped the child.
+        case interrupted(Int32)
     }
     public var ending: Ending
     public var wallSeconds: Double
@@ -21,45 +24,51 @@ public struct ChildOutcome: Sendable {
     public var peakRssMb: Double
 }
 
-/// Runs `argv` (argv[0] a path, or a name looked up in PATH) with stdout and stderr sent to files, in its own
-/// process group so that a timeout stops everything it started. A crash in the child is an outcome, never ours.
-func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?) throws -> ChildOutcome {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-    posix_spawnattr_setpgroup(&attributes, 0)
+/// The stop signal (SIGINT or SIGTERM) the runner has received, or nil; `catchStopSignals` turns the recording on.
+enum StopSignals {
+    static func catchThem() { sl_catch_stop_signals() }
+    /// Back to the default actions (the recorded signal is kept until the next `catchThem`).
+    static func release() { sl_release_stop_signals() }
+    static var received: Int32? { let s = sl_stop_signal(); return s == 0 ? nil : s }
+}
 
+/// Runs `argv` (argv[0] a path, or a name looked up in PATH) with stdout and stderr sent to files, in its own
+/// process group, so that a timeout or a stop signal ends everything it started; the child dies with the runner
+/// even when the runner is killed outright. A crash in the child is an outcome, never ours.
+func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?) throws -> ChildOutcome {
+    guard let program = argv.first else { throw CompareError.invalid(flag: "command", detail: "an empty command line") }
     let cArguments = argv.map { strdup($0) } + [nil]
     defer { for p in cArguments { free(p) } }
     let start = Date()
     var pid: pid_t = 0
-    let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArguments, environ)
-    guard spawned == 0 else { throw CompareError.invalid(flag: argv[0], detail: "cannot start it: \(String(cString: strerror(spawned)))") }
+    let spawned = sl_spawn(cArguments, stdout, stderr, &pid)
+    guard spawned == 0 else { throw CompareError.invalid(flag: program, detail: "cannot start it: \(String(cString: strerror(spawned)))") }
 
-    var status: Int32 = 0, usage = rusage(), timedOut = false, sampledKB = 0.0
+    var status: Int32 = 0, usage = rusage(), sampledKB = 0.0
+    var ending: ChildOutcome.Ending? = nil, killedAt: Date? = nil
     while true {
         sampledKB = max(sampledKB, highWaterMarkKB(pid))
         let done = wait4(pid, &status, WNOHANG, &usage)
-        if done == pid { break }
-        if done < 0 && errno != EINTR { break }
-        if let timeout, !timedOut, Date().timeIntervalSince(start) > timeout {
+        if done == pid || (done < 0 && errno != EINTR) { break }
+        if ending == nil, let timeout, Date().timeIntervalSince(start) > timeout {
+            ending = .timedOut
             kill(-pid, SIGKILL)  // the whole group: a shell's children too
-            timedOut = true
         }
+        if ending == nil, let signal = StopSignals.received {
+            // Asked to stop: pass the signal on to the child's group, then insist after a grace period.
+            ending = .interrupted(signal)
+            kill(-pid, SIGTERM)
+            killedAt = Date()
+        }
+        if let killedAt, Date().timeIntervalSince(killedAt) > 2 { kill(-pid, SIGKILL) }
         usleep(Date().timeIntervalSince(start) < 1 ? 5_000 : 20_000)  // finer at first: short runs peak early
     }
+    if ending != nil { kill(-pid, SIGKILL) }  // anything the child left behind in its group
     let wall = Date().timeIntervalSince(start)
     let peak = (sampledKB > 0 ? sampledKB : Double(usage.ru_maxrss)) / 1024
     // WIFEXITED / WTERMSIG by hand: Swift does not import the macros.
     let signal = status & 0x7f, code = (status >> 8) & 0xff
-    let ending: ChildOutcome.Ending = timedOut ? .timedOut : signal == 0 ? .exited(code) : .signalled(signal)
-    return ChildOutcome(ending: ending, wallSeconds: wall, peakRssMb: peak)
+    return ChildOutcome(ending: ending ?? (signal == 0 ? .exited(code) : .signalled(signal)), wallSeconds: wall, peakRssMb: peak)
 }
 
 /// VmHWM of a running process in kB (0 when it cannot be read: gone, or a zombie).

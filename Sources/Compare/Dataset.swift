@@ -32,8 +32,11 @@ public struct DatasetManifest: Codable, Sendable {
     public static let roles = ["content", "style", "texture", "a", "a_prime", "b", "b_prime"]
 
     public static func load(_ path: String) throws -> DatasetManifest {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CompareError.unreadable(path: path, detail: "no such file or not readable") }
+        try decode(try readConfigFile(path), path: path)
+    }
+
+    /// Decodes and checks a manifest; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> DatasetManifest {
         let manifest: DatasetManifest
         do { manifest = try snakeCaseDecoder.decode(DatasetManifest.self, from: data) } catch {
             throw CompareError.unreadable(path: path, detail: "not a dataset manifest (\(describe(error)))")
@@ -42,19 +45,32 @@ public struct DatasetManifest: Codable, Sendable {
         return manifest
     }
 
+    /// Files are safe relative paths with a SHA-256 each, cases have safe unique ids and known roles naming listed
+    /// files, and URLs use http(s) or file.
     func validate(_ path: String) throws {
-        let known = Set(files.map(\.path))
-        for c in cases {
-            for (role, file) in c.roles {
-                guard DatasetManifest.roles.contains(role) else {
-                    throw CompareError.unreadable(path: path, detail: "case \(c.id) has unknown role \(role); roles are \(DatasetManifest.roles.joined(separator: ", "))")
-                }
-                guard known.contains(file) else { throw CompareError.unreadable(path: path, detail: "case \(c.id) names \(file), which is not in files") }
+        func bad(_ detail: String) -> CompareError { .unreadable(path: path, detail: detail) }
+        for file in files {
+            try SafeNames.checkRelativePath(file.path, in: path)
+            guard file.sha256.count == 64, file.sha256.allSatisfy({ "0123456789abcdef".contains($0) }) else {
+                throw bad("file \(file.path) has sha256 \"\(file.sha256.prefix(70))\", not 64 lower-case hex digits")
+            }
+            if let url = file.url, !(["https", "http", "file"].contains(URL(string: url)?.scheme ?? "")) {
+                throw bad("file \(file.path) has url \(url.prefix(80)), which is not http, https or file")
             }
         }
-        if let duplicate = Dictionary(grouping: cases, by: \.id).first(where: { $0.value.count > 1 })?.key {
-            throw CompareError.unreadable(path: path, detail: "case id \(duplicate) appears twice")
+        try SafeNames.checkUnique(files.map(\.path), "file", in: path)
+        let known = Set(files.map(\.path))
+        for c in cases {
+            try SafeNames.checkID(c.id, "case", in: path)
+            for (role, file) in c.roles {
+                guard DatasetManifest.roles.contains(role) else {
+                    throw bad("case \(c.id) has unknown role \(role); roles are \(DatasetManifest.roles.joined(separator: ", "))")
+                }
+                guard known.contains(file) else { throw bad("case \(c.id) names \(file), which is not in files") }
+            }
         }
+        try SafeNames.checkUnique(cases.map(\.id), "case", in: path)
+        if let dataDir, dataDir.isEmpty || dataDir.contains("\0") { throw bad("data_dir must name a folder") }
     }
 
     /// The folder the files are read from: `--data-dir`, else the manifest's own `dataDir`.
@@ -66,12 +82,14 @@ public struct DatasetManifest: Codable, Sendable {
         return ((manifestPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dataDir)
     }
 
-    public enum FileState: String, Sendable { case ok, missing, mismatch = "checksum mismatch" }
+    public enum FileState: String, Sendable {
+        case ok, missing, mismatch = "checksum mismatch", outside = "resolves outside the data folder"
+    }
 
     /// Every file's state in `folder`.
     public func check(folder: String) -> [(file: File, state: FileState)] {
         files.map { file in
-            let path = (folder as NSString).appendingPathComponent(file.path)
+            guard let path = try? SafeNames.resolve(file.path, inside: folder) else { return (file, .outside) }
             guard FileManager.default.fileExists(atPath: path) else { return (file, .missing) }
             return (file, (try? SHA256.hex(ofFile: path)) == file.sha256 ? .ok : .mismatch)
         }
@@ -81,7 +99,7 @@ public struct DatasetManifest: Codable, Sendable {
     /// matches. Returns the paths fetched.
     public func fetch(into folder: String, log: (String) -> Void = { _ in }) throws -> [String] {
         var fetched: [String] = []
-        for (file, state) in check(folder: folder) where state != .ok {
+        for (file, state) in check(folder: folder) where state == .missing || state == .mismatch {
             guard let url = file.url.flatMap(URL.init(string:)) else { log("\(file.path): \(state.rawValue), and the manifest gives no URL"); continue }
             let data: Data
             do { data = try Data(contentsOf: url) } catch { throw CompareError.fetchFailed(file: file.path, detail: "cannot download \(url): \(error.localizedDescription)") }
@@ -125,6 +143,8 @@ public enum CompareError: Error, CustomStringConvertible, Equatable, Sendable {
     case badInputs(set: String, detail: String)
     case fetchFailed(file: String, detail: String)
     case invalid(flag: String, detail: String)
+    /// The runner was stopped by SIGINT or SIGTERM; `finished` of `of` cells of this shard are done.
+    case interrupted(signal: Int32, finished: Int, of: Int)
 
     public var description: String {
         switch self {
@@ -133,6 +153,9 @@ public enum CompareError: Error, CustomStringConvertible, Equatable, Sendable {
         case .badInputs(let set, let detail): return "set \(set): \(detail); run `stylelab datasets check` with the same --data-dir to see every file"
         case .fetchFailed(let file, let detail): return "\(file): \(detail)"
         case .invalid(let flag, let detail): return "\(flag): \(detail)"
+        case .interrupted(let signal, let finished, let total):
+            let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+            return "interrupted by \(name) with \(finished) of \(total) cells finished; run the same command again to resume"
         }
     }
 }

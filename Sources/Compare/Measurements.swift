@@ -77,5 +77,17 @@ public func measure(output: Image, content: Image? = nil, style: Image? = nil, r
         m.bdsCoherence = bds.coherence
         m.gramDistance = features?.gramDistance(output: output, style: style)
     }
+    m.dropUndefined()
     return m
+}
+
+extension Measurements {
+    /// A measure that came out NaN or infinite (BDS of an image too small for one patch, say) was not measured:
+    /// nil, so that it reads as absent rather than breaking the JSON. PSNR's +∞ of identical images stays.
+    mutating func dropUndefined() {
+        for field in Measurements.fields where field.key != .psnr {
+            if let v = self[keyPath: field.path], !v.isFinite { self[keyPath: field.path] = nil }
+        }
+        if let psnr, psnr.isNaN || psnr == -.infinity { self.psnr = nil }
+    }
 }

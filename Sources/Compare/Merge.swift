@@ -6,16 +6,16 @@ import Foundation
 public func mergeComparisons(_ sources: [String], into out: String) throws -> [CellResult] {
     guard let first = sources.first else { throw CompareError.invalid(flag: "merge", detail: "name at least one folder to merge") }
     let fm = FileManager.default
-    func runName(_ folder: String) throws -> String {
-        guard let data = fm.contents(atPath: folder + "/run.json"),
-              let run = try? snakeCaseDecoder.decode(RunConfig.self, from: data) else {
+    func runAndSet(_ folder: String) throws -> (RunConfig, DatasetManifest) {
+        guard fm.fileExists(atPath: folder + "/run.json") else {
             throw CompareError.unreadable(path: folder, detail: "not a comparison folder (no run.json); pass folders written by `stylelab compare`")
         }
-        return run.name
+        return (try RunConfig.decode(try readConfigFile(folder + "/run.json"), path: folder + "/run.json"),
+                try DatasetManifest.decode(try readConfigFile(folder + "/set.json"), path: folder + "/set.json"))
     }
-    let name = try runName(first)
-    for folder in sources.dropFirst() where try runName(folder) != name {
-        throw CompareError.invalid(flag: "merge", detail: "\(folder) holds another run than \(first) (\(name)); merge shards of one run only")
+    let (run, set) = try runAndSet(first)
+    for folder in sources.dropFirst() where try runAndSet(folder).0.name != run.name {
+        throw CompareError.invalid(flag: "merge", detail: "\(folder) holds another run than \(first) (\(run.name)); merge shards of one run only")
     }
     try fm.createDirectory(atPath: out + "/cells", withIntermediateDirectories: true)
     let target = URL(fileURLWithPath: out).standardizedFileURL.path
@@ -24,15 +24,14 @@ public func mergeComparisons(_ sources: [String], into out: String) throws -> [C
             try? fm.removeItem(atPath: "\(out)/\(file)")
             try fm.copyItem(atPath: "\(folder)/\(file)", toPath: "\(out)/\(file)")
         }
-        // Finished cells only: a cell without result.json was interrupted and belongs to nobody yet.
-        let finished = (fm.enumerator(atPath: folder + "/cells")?.allObjects as? [String] ?? []).filter { $0.hasSuffix("/result.json") }
-        for result in finished {
-            let cell = (result as NSString).deletingLastPathComponent
-            try copyReplacing("\(folder)/cells/\(cell)", "\(out)/cells/\(cell)")
-        }
-        if fm.fileExists(atPath: folder + "/inputs") {
-            for caseFolder in try fm.contentsOfDirectory(atPath: folder + "/inputs") {
-                try copyReplacing("\(folder)/inputs/\(caseFolder)", "\(out)/inputs/\(caseFolder)")
+        // Finished cells only (a cell without result.json was interrupted and belongs to nobody yet), found by the
+        // run's own (checked) ids rather than by whatever names the folder holds.
+        for entry in set.cases {
+            for method in run.methods where fm.fileExists(atPath: "\(folder)/cells/\(entry.id)/\(method.id)/result.json") {
+                try copyReplacing("\(folder)/cells/\(entry.id)/\(method.id)", "\(out)/cells/\(entry.id)/\(method.id)")
+            }
+            if fm.fileExists(atPath: "\(folder)/inputs/\(entry.id)") {
+                try copyReplacing("\(folder)/inputs/\(entry.id)", "\(out)/inputs/\(entry.id)")
             }
         }
     }

@@ -5,17 +5,23 @@ import Imaging
 /// page per case — from `run.json`, `set.json` and the cells' `result.json` files, so that a report can be
 /// rebuilt from the folder alone (after a resume, or a merge of shards). Returns the results in report order.
 @discardableResult
-public func writeReport(out: String) throws -> [CellResult] {
-    let run = try snakeCaseDecoder.decode(RunConfig.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/run.json")))
-    let set = try snakeCaseDecoder.decode(DatasetManifest.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/set.json")))
+public func writeReport(out: String, log: (String) -> Void = { _ in }) throws -> [CellResult] {
+    // The folder may come from someone else (a shard to merge): its run and set are checked like the originals.
+    let run = try RunConfig.decode(try readConfigFile(out + "/run.json"), path: out + "/run.json")
+    let set = try DatasetManifest.decode(try readConfigFile(out + "/set.json"), path: out + "/set.json")
     var results: [CellResult] = []
     for entry in set.cases {
         for method in run.methods {
             let path = "\(out)/cells/\(entry.id)/\(method.id)/result.json"
             guard let data = FileManager.default.contents(atPath: path) else { continue }
-            do { results.append(try snakeCaseDecoder.decode(CellResult.self, from: data)) } catch {
-                throw CompareError.unreadable(path: path, detail: "not a cell result (\(describe(error))); delete it to rerun the cell")
+            // A result that does not decode, or claims another cell or files that are not a cell's, is left out of
+            // the report (and redone by a rerun) rather than stopping it.
+            guard let result = try? snakeCaseDecoder.decode(CellResult.self, from: data), result.caseId == entry.id,
+                  result.method == method.id, result.extras.allSatisfy(CellResult.knownExtras.contains) else {
+                log("\(path): not a result of this cell; left out of the report (a rerun redoes the cell)")
+                continue
             }
+            results.append(result)
         }
     }
     var traces: [String: [Double]] = [:]

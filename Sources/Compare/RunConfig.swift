@@ -1,4 +1,6 @@
 import Foundation
+import Imaging
+import StyleLabSupport
 
 /// A comparison run: a set, the methods with their parameters, and limits. Stored as JSON (`datasets/runs/*.json`).
 ///
@@ -51,19 +53,53 @@ public struct RunConfig: Codable, Sendable {
     public var seed: UInt64?
 
     public static func load(_ path: String) throws -> RunConfig {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CompareError.unreadable(path: path, detail: "no such file or not readable") }
+        try decode(try readConfigFile(path), path: path)
+    }
+
+    /// Decodes and checks a run configuration; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> RunConfig {
         let run: RunConfig
         do { run = try snakeCaseDecoder.decode(RunConfig.self, from: data) } catch {
-            throw CompareError.unreadable(path: path, detail: "not a run configuration (\(describe(error))); kinds are \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            let kinds = Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CompareError.unreadable(path: path, detail: "not a run configuration (\(describe(error))); kinds are \(kinds)")
         }
-        if let duplicate = Dictionary(grouping: run.methods, by: \.id).first(where: { $0.value.count > 1 })?.key {
-            throw CompareError.unreadable(path: path, detail: "method id \(duplicate) appears twice")
-        }
-        if let bad = run.methods.first(where: { $0.kind == .command && ($0.args ?? []).isEmpty }) {
-            throw CompareError.unreadable(path: path, detail: "method \(bad.id) is a command but has no args (the program and its arguments)")
-        }
+        try run.validate(path)
         return run
+    }
+
+    /// Every id is a safe, unique name and every number is in its range, before anything is read or written.
+    func validate(_ path: String) throws {
+        func bad(_ detail: String) -> CompareError { .unreadable(path: path, detail: detail) }
+        guard !methods.isEmpty else { throw bad("the run has no methods") }
+        for method in methods {
+            try SafeNames.checkID(method.id, "method", in: path)
+            if method.kind == .command && (method.args ?? []).isEmpty {
+                throw bad("method \(method.id) is a command but has no args (the program and its arguments)")
+            }
+            for caseId in (method.caseArgs ?? [:]).keys { try SafeNames.checkID(caseId, "case_args case", in: path) }
+            if let label = method.label, label.count > 100 { throw bad("method \(method.id)'s label is over 100 characters") }
+        }
+        try SafeNames.checkUnique(methods.map(\.id), "method", in: path)
+        if let maxSide, !(1 ... 16384).contains(maxSide) { throw bad("max_side \(maxSide) is not 1 to 16384") }
+        if let synthesisSize {
+            guard let size = Size(parsing: synthesisSize), size.width <= 16384, size.height <= 16384 else {
+                throw bad("synthesis_size \(synthesisSize) is not WxH with sides of 1 to 16384")
+            }
+        }
+        if let timeoutSeconds, !(timeoutSeconds > 0 && timeoutSeconds <= 30 * 86400) {
+            throw bad("timeout_seconds \(timeoutSeconds) is not more than 0 and at most 30 days")
+        }
+        guard !set.isEmpty, !set.contains("\0") else { throw bad("set must name the dataset manifest") }
+    }
+}
+
+/// The bytes of a run or set file: a regular file of at most 16 MB (no run or manifest comes near that).
+func readConfigFile(_ path: String) throws -> Data {
+    switch readRegularFile(path, maxBytes: 16 << 20) {
+    case .success(let data): return data
+    case .failure(.notFound): throw CompareError.unreadable(path: path, detail: "no such file")
+    case .failure(.tooLarge(let size)): throw CompareError.unreadable(path: path, detail: "\(size) bytes is too large for a JSON file here")
+    case .failure(let other): throw CompareError.unreadable(path: path, detail: "not a readable regular file (\(other))")
     }
 }
 
@@ -84,6 +120,7 @@ extension RunConfig.Method {
         }
         let extra = (args ?? []) + (taskArgs ?? []) + (caseArgs?[caseId] ?? [])
         let output = folder + "/output.png", exemplar = inputs["style"] ?? inputs["texture"] ?? ""
+        let content = inputs["content"] ?? "", a = inputs["a"] ?? "", aPrime = inputs["a_prime"] ?? "", b = inputs["b"] ?? ""
         let common = ["--summary", folder + "/summary.json", "-o", output, "--quiet"] + (extra.contains("--seed") ? [] : ["--seed", "\(seed)"])
         let size = extra.contains("--size") ? [] : ["--size", synthesisSize]
         let sourceMap = ["--source-map", folder + "/source-map.png"], seams = ["--seams", folder + "/seams.png"]
@@ -91,16 +128,16 @@ extension RunConfig.Method {
         case (.quilting, .synthesis):
             return [executable, "quilt", "synthesize", "--texture", exemplar] + size + sourceMap + seams + common + extra
         case (.quilting, .transfer):
-            return [executable, "quilt", "transfer", "--texture", exemplar, "--target", inputs["content"]!] + sourceMap + seams + common + extra
+            return [executable, "quilt", "transfer", "--texture", exemplar, "--target", content] + sourceMap + seams + common + extra
         case (.analogies, .synthesis):
             return [executable, "analogy", "texture", "--texture", exemplar] + size + sourceMap + common + extra
         case (.analogies, .transfer):
             // Texture transfer by analogy: A = A′ = the style, B = the content.
-            return [executable, "analogy", "--a", exemplar, "--a-prime", exemplar, "--b", inputs["content"]!] + sourceMap + common + extra
+            return [executable, "analogy", "--a", exemplar, "--a-prime", exemplar, "--b", content] + sourceMap + common + extra
         case (.analogies, .filter):
-            return [executable, "analogy", "--a", inputs["a"]!, "--a-prime", inputs["a_prime"]!, "--b", inputs["b"]!] + sourceMap + common + extra
+            return [executable, "analogy", "--a", a, "--a-prime", aPrime, "--b", b] + sourceMap + common + extra
         case (.neural, .transfer):
-            return [executable, "neural", "--content", inputs["content"]!, "--style", exemplar, "--loss-log", folder + "/loss.csv"] + common + extra
+            return [executable, "neural", "--content", content, "--style", exemplar, "--loss-log", folder + "/loss.csv"] + common + extra
         case (.command, _):
             var applicable = true
             let argv = extra.map { argument -> String in

@@ -24,16 +24,22 @@ public struct ComparisonOptions: Sendable {
     }
 }
 
-/// One (case, method) pair to run.
+/// One (case, method) pair to run, with the key a finished result must carry to count as this cell's.
 struct Cell: Sendable {
     var caseEntry: DatasetManifest.Case
     var method: RunConfig.Method
     var argv: [String]
     var folder: String
+    var key: String
 }
 
 /// Runs every (case, method) cell of a run that this shard owns, each in a child process, skipping finished ones,
 /// then writes the report of every finished cell in `out`. Returns the cells' results (run now or earlier).
+///
+/// A cell is finished when its `result.json` (written last, atomically) carries the key of its current command
+/// and inputs: editing a method's flags or a dataset file redoes exactly the cells it touches. While it runs, the
+/// runner catches SIGINT and SIGTERM: it stops every child's process group, counts nothing half-done as finished,
+/// and throws `CompareError.interrupted` (the CLI then exits 130 or 143).
 @discardableResult
 public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable (String) -> Void = { _ in }) throws -> [CellResult] {
     let run = try RunConfig.load(options.runPath)
@@ -43,56 +49,33 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
     if let shard = options.shard, shard.count < 1 || shard.index < 1 || shard.index > shard.count {
         throw CompareError.invalid(flag: "--shard", detail: "\(shard.index)/\(shard.count) is not i/N with 1 ≤ i ≤ N")
     }
-    guard options.jobs >= 1 else { throw CompareError.invalid(flag: "--jobs", detail: "must be at least 1") }
+    guard (1 ... 256).contains(options.jobs) else { throw CompareError.invalid(flag: "--jobs", detail: "must be 1 to 256") }
 
-    // The files the cases use must be there and be the right bytes.
+    // The files the cases use must be there, inside the data folder, and be the right bytes.
     let used = Set(set.cases.flatMap { $0.roles.values })
     let problems = set.check(folder: folder).filter { used.contains($0.file.path) && $0.state != .ok }
     if !problems.isEmpty {
         let list = problems.prefix(3).map { "\($0.file.path) \($0.state.rawValue)" }.joined(separator: ", ")
         throw CompareError.badInputs(set: set.name, detail: "in \(folder): \(list)\(problems.count > 3 ? " and \(problems.count - 3) more" : "")")
     }
-    let fm = FileManager.default
-    try fm.createDirectory(atPath: options.out + "/cells", withIntermediateDirectories: true)
+    StopSignals.catchThem()
+    defer { StopSignals.release() }
+    try FileManager.default.createDirectory(atPath: options.out + "/cells", withIntermediateDirectories: true)
     try run.summaryJSON().writeAtomically(to: options.out + "/run.json")
     try set.summaryJSON().writeAtomically(to: options.out + "/set.json")
 
-    // Inputs, fitted to the run's size, as PNG beside the results: the children read them, the pages show them.
-    var cells: [Cell] = []
-    for entry in set.cases {
-        var inputs: [String: String] = [:]
-        for (role, file) in entry.roles.sorted(by: { $0.key < $1.key }) {
-            let path = inputPath(out: options.out, caseId: entry.id, role: role)
-            if options.force || !fm.fileExists(atPath: path) {
-                var image = try Image(contentsOf: (folder as NSString).appendingPathComponent(file))
-                if let side = run.maxSide, max(image.width, image.height) > side {
-                    // The tent filter, as PIL and so the reference implementations shrink their inputs.
-                    image = image.resized(to: image.sizeFitting(longestSide: side), method: .triangle)
-                }
-                try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try image.write(to: path)
-            }
-            inputs[role] = path
-        }
-        for method in run.methods {
-            let cellFolder = "\(options.out)/cells/\(entry.id)/\(method.id)"
-            if let argv = method.commandLine(executable: options.executable, caseId: entry.id, inputs: inputs, folder: cellFolder,
-                                             synthesisSize: run.synthesisSize ?? "256x256", seed: run.seed ?? 0) {
-                cells.append(Cell(caseEntry: entry, method: method, argv: argv, folder: cellFolder))
-            }
-        }
-    }
+    let cells = try plannedCells(run: run, set: set, dataFolder: folder, options: options)
     let mine = cells.enumerated().filter { k, _ in options.shard.map { k % $0.count == $0.index - 1 } ?? true }.map(\.element)
-    let pending = mine.filter { options.force || !fm.fileExists(atPath: $0.folder + "/result.json") }
+    let pending = mine.filter { options.force || finishedResult($0) == nil }
     log("\(run.name): \(cells.count) cells, \(mine.count) in this shard, \(mine.count - pending.count) already finished")
 
-    // Workers take the next pending cell until none is left.
+    // Workers take the next pending cell until none is left, or until the runner is asked to stop.
     let queue = CellQueue(pending)
     let outcome = ErrorBox()
     Parallel.concurrently(workers: min(options.jobs, max(pending.count, 1))) { _ in
-        while let (n, cell) = queue.next() {
+        while StopSignals.received == nil, let (n, cell) = queue.next() {
             do {
-                let result = try runCell(cell, out: options.out, run: run, weights: options.weights)
+                guard let result = try runCell(cell, out: options.out, run: run, weights: options.weights) else { continue }
                 let time = String(format: "%.1f s", result.seconds)
                 log("[\(n + 1)/\(pending.count)] \(cell.caseEntry.id) × \(cell.method.id): \(result.status.rawValue), \(time)")
             } catch {
@@ -100,51 +83,78 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
             }
         }
     }
+    if let signal = StopSignals.received {
+        throw CompareError.interrupted(signal: signal, finished: mine.filter { finishedResult($0) != nil }.count, of: mine.count)
+    }
     if let error = outcome.first { throw error }
-    let results = try writeReport(out: options.out)
-    return results
+    return try writeReport(out: options.out, log: log)
+}
+
+/// Every cell of the run, with its inputs prepared and its key computed.
+private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: String,
+                          options: ComparisonOptions) throws -> [Cell] {
+    var cells: [Cell] = []
+    var prepared = PreparedInputs(out: options.out, dataFolder: dataFolder, maxSide: run.maxSide)
+    for entry in set.cases {
+        var inputs: [String: String] = [:], digests: [String] = []
+        for (role, file) in entry.roles.sorted(by: { $0.key < $1.key }) {
+            let (path, digest) = try prepared.input(caseId: entry.id, role: role, file: file)
+            inputs[role] = path
+            digests.append("\(role)=\(digest)")
+        }
+        for method in run.methods {
+            let cellFolder = "\(options.out)/cells/\(entry.id)/\(method.id)"
+            guard let argv = method.commandLine(executable: options.executable, caseId: entry.id, inputs: inputs,
+                                                folder: cellFolder, synthesisSize: run.synthesisSize ?? "256x256",
+                                                seed: run.seed ?? 0) else { continue }
+            // The key: the command as it would run anywhere (the binary's path and the output folder's spelling
+            // left out) and the bytes of every input.
+            let portable = (method.kind == .command ? argv : ["stylelab"] + argv.dropFirst())
+                .map { $0.replacingOccurrences(of: options.out, with: "$OUT") }
+            let key = SHA256.hex(of: Data((["stylelab-cell-1"] + portable + digests).joined(separator: "\u{0}").utf8))
+            cells.append(Cell(caseEntry: entry, method: method, argv: argv, folder: cellFolder, key: key))
+        }
+    }
+    return cells
 }
 
 func inputPath(out: String, caseId: String, role: String) -> String { "\(out)/inputs/\(caseId)/\(role).png" }
 
-/// Runs one cell in a child process, scores its output, and writes `result.json` (last, so that a cell without it
-/// counts as unfinished).
-func runCell(_ cell: Cell, out: String, run: RunConfig, weights: VGG19Weights?) throws -> CellResult {
-    let fm = FileManager.default
-    try? fm.removeItem(atPath: cell.folder)
-    try fm.createDirectory(atPath: cell.folder, withIntermediateDirectories: true)
-    let outcome = try runChild(cell.argv, stdout: cell.folder + "/stdout.txt", stderr: cell.folder + "/stderr.txt",
-                               timeout: run.timeoutSeconds ?? 3600)
-    let output = cell.folder + "/output.png"
-    var status: CellResult.Status
-    switch outcome.ending {
-    case .exited(0): status = fm.fileExists(atPath: output) ? .ok : .failed
-    case .exited: status = .failed
-    case .signalled: status = .crashed
-    case .timedOut: status = .timeout
+/// The run's inputs, fitted to its size, as PNG beside the results: the children read them, the pages show them.
+/// Each is made anew from its dataset file on every run (so an edited file is noticed) but written only when its
+/// bytes change (so a finished cell's inputs keep their dates).
+private struct PreparedInputs {
+    let out: String, dataFolder: String, maxSide: Int?
+    private var encoded: [String: Data] = [:]
+
+    init(out: String, dataFolder: String, maxSide: Int?) { self.out = out; self.dataFolder = dataFolder; self.maxSide = maxSide }
+
+    /// The prepared file's path and the SHA-256 of its bytes.
+    mutating func input(caseId: String, role: String, file: String) throws -> (String, String) {
+        let path = inputPath(out: out, caseId: caseId, role: role)
+        let bytes = try encoded[file] ?? {
+            var image = try Image(contentsOf: try SafeNames.resolve(file, inside: dataFolder))
+            if let side = maxSide, max(image.width, image.height) > side {
+                // The tent filter, as PIL and so the reference implementations shrink their inputs.
+                image = image.resized(to: image.sizeFitting(longestSide: side), method: .triangle)
+            }
+            return try image.encoded(as: .png, name: path)
+        }()
+        encoded[file] = bytes
+        if FileManager.default.contents(atPath: path) != bytes {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try bytes.writeAtomically(to: path)
+        }
+        return (path, SHA256.hex(of: bytes))
     }
-    var result = CellResult(caseId: cell.caseEntry.id, method: cell.method.id, label: cell.method.label ?? cell.method.id,
-                            kind: cell.method.kind.rawValue, status: status, exitCode: nil, signal: nil,
-                            wallSeconds: outcome.wallSeconds, methodSeconds: nil, peakRssMb: outcome.peakRssMb,
-                            measurements: Measurements(), commandLine: cell.argv, errorTail: nil,
-                            extras: ["source-map.png", "seams.png", "loss.csv"].filter { fm.fileExists(atPath: cell.folder + "/" + $0) })
-    if case .exited(let code) = outcome.ending { result.exitCode = code }
-    if case .signalled(let signal) = outcome.ending { result.signal = signal }
-    if status == .ok {
-        let summary = (try? Data(contentsOf: URL(fileURLWithPath: cell.folder + "/summary.json")))
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
-        result.methodSeconds = summary["seconds_total"] as? Double
-        let roles = cell.method.scoringRoles(cell.caseEntry.roles)
-        func input(_ role: String?) throws -> Image? { try role.map { try Image(contentsOf: inputPath(out: out, caseId: cell.caseEntry.id, role: $0)) } }
-        result.measurements = try measure(output: try Image(contentsOf: output), content: try input(roles.content),
-                                          style: try input(roles.style), reference: try input(roles.reference),
-                                          features: weights.map(FeatureMetrics.init), seed: run.seed ?? 0)
-        result.measurements.sourceCoverage = summary["source_coverage"] as? Double
-    } else {
-        let text = (try? String(contentsOfFile: cell.folder + "/stderr.txt", encoding: .utf8)) ?? ""
-        result.errorTail = text.split(separator: "\n").suffix(6).joined(separator: "\n")
-    }
-    try result.summaryJSON().writeAtomically(to: cell.folder + "/result.json")
+}
+
+/// The cell's result when it finished with the current key (and is what it says it is), else nil.
+func finishedResult(_ cell: Cell) -> CellResult? {
+    guard let data = FileManager.default.contents(atPath: cell.folder + "/result.json"),
+          let result = try? snakeCaseDecoder.decode(CellResult.self, from: data),
+          result.key == cell.key, result.caseId == cell.caseEntry.id, result.method == cell.method.id else { return nil }
     return result
 }
 

@@ -87,7 +87,8 @@ extension Image {
         let n = pixelCount
         let stored = channels + (alpha == nil ? 0 : 1)
         var packed = [Sample](repeating: 0, count: n * stored)
-        func quantise(_ v: Float) -> Sample { Sample((min(max(v, 0), 1) * maxValue).rounded()) }
+        // NaN (a diverged optimisation, say) becomes 0 rather than a trap in the integer conversion.
+        func quantise(_ v: Float) -> Sample { Sample(((v >= 0 ? min(v, 1) : 0) * maxValue).rounded()) }
         samples.withUnsafeBufferPointer { planes in
             for i in 0 ..< n {
                 for c in 0 ..< channels { packed[i * stored + c] = quantise(planes[c * n + i]) }

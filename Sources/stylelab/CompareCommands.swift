@@ -40,7 +40,12 @@ struct CompareRun: ParsableCommand {
             let options = ComparisonOptions(runPath: runFile, out: out, dataDir: dataDir, shard: shardValue, jobs: jobs, force: force,
                                             executable: currentExecutable(), weights: vgg)
             let quiet = quiet
-            let results = try runComparison(options) { if !quiet { print($0) } }
+            let results: [CellResult]
+            do { results = try runComparison(options) { if !quiet { print($0) } } } catch CompareError.interrupted(let signal, let done, let total) {
+                // Stopped by the user or the scheduler: say so, and exit as a process killed by that signal would.
+                FileHandle.standardError.write(Data("stylelab: \(CompareError.interrupted(signal: signal, finished: done, of: total))\n".utf8))
+                throw ExitCode(128 + signal)
+            }
             if !quiet {
                 let failed = results.filter { $0.status != .ok }
                 print("\(results.count) cells finished\(failed.isEmpty ? "" : ", \(failed.count) did not succeed (see their pages)")")

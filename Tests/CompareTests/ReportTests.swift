@@ -9,7 +9,7 @@ import Testing
 
     func makeFolder() throws -> CellResult {
         let set = DatasetManifest(name: "one", description: "one case", dataDir: nil,
-                                  files: [.init(path: "c.png", sha256: "", source: "", licence: ""), .init(path: "s.png", sha256: "", source: "", licence: "")],
+                                  files: ["c.png", "s.png"].map { .init(path: $0, sha256: String(repeating: "0", count: 64), source: "", licence: "") },
                                   cases: [.init(id: "only", roles: ["content": "c.png", "style": "s.png"], note: nil)])
         let run = RunConfig(name: "report test", set: "set.json",
                             methods: [.init(id: "quilting", kind: .quilting, args: nil, synthesisArgs: nil, transferArgs: nil, filterArgs: nil,

@@ -8,10 +8,14 @@ struct CLIRun {
     let standardOutput: String
     let standardError: String
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = CLIRun.binary
         process.arguments = arguments
+        // Hermetic: the program never sees the user's weight cache (~/.cache/stylelab), only an empty one of the
+        // test's own, so results do not depend on what this machine has fetched.
+        process.environment = ProcessInfo.processInfo.environment.merging(["STYLELAB_CACHE": CLIRun.emptyCache]) { $1 }
+            .merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -23,6 +27,12 @@ struct CLIRun {
         standardOutput = String(decoding: outData, as: UTF8.self)
         standardError = String(decoding: errData, as: UTF8.self)
     }
+
+    static let emptyCache: String = {
+        let path = NSTemporaryDirectory() + "stylelab-test-cache-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
 
     static var binary: URL {
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
