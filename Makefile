@@ -17,7 +17,7 @@ RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)
 STYLELAB   := .build/release/stylelab
 DEMO_OUT   ?= demo-out
 
-.PHONY: setup browser build test demo bench clean
+.PHONY: setup browser build test demo bench fuzz clean
 
 # $(call apt-install,PACKAGES) installs those of PACKAGES that are missing; quiet and quick when all are present.
 define apt-install
@@ -57,5 +57,27 @@ demo: build
 	$(STYLELAB) info
 	$(STYLELAB) compare datasets/runs/demo.json --out $(DEMO_OUT) $(DEMO_FLAGS)
 
+# Every reader of untrusted input under libFuzzer with AddressSanitizer, FUZZ_SECONDS each (FUZZ_TARGETS picks
+# some); seeds from Fuzz/make_corpora.py, crashes into fuzz-out/<target>/, executions and crashes per target in
+# fuzz-out/summary.txt. A crash found becomes a regression test (Tests/StyleLabCLITests/Fixtures/hostile).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= png jpeg pickle zip pth-legacy pth-zip safetensors vgg-weights manifest run-config parameters
+FUZZ_BUILD := $(SWIFT) build -c release --package-path Fuzz --sanitize fuzzer --sanitize address
+fuzz: build
+	@for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product fuzz-$$t | grep -v '^\[' || exit 1; done
+	python3 Fuzz/make_corpora.py $(STYLELAB)
+	@mkdir -p fuzz-out; : > fuzz-out/summary.txt
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz-out/$$t Fuzz/corpus/$$t; \
+	  echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
+	  case $$t in manifest|run-config|parameters|safetensors) dict=-dict=Fuzz/json.dict;; *) dict=;; esac; \
+	  Fuzz/.build/release/fuzz-$$t Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=65536 $$dict -artifact_prefix=fuzz-out/$$t/ -print_final_stats=1 \
+	    > fuzz-out/$$t/log.txt 2>&1; status=$$?; \
+	  runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' fuzz-out/$$t/log.txt | grep -o '[0-9]*$$'); \
+	  crashes=$$(ls fuzz-out/$$t | grep -c -E '^(crash|leak|timeout|oom)-'); \
+	  echo "fuzz-$$t executions $${runs:-0} crashes $$crashes exit $$status" | tee -a fuzz-out/summary.txt; \
+	done
+
 clean:
-	rm -rf .build $(DEMO_OUT)
+	rm -rf .build Fuzz/.build Fuzz/corpus fuzz-out $(DEMO_OUT)

@@ -1,4 +1,5 @@
 import Imaging
+import StyleLabSupport
 
 /// What the neighbourhoods compare.
 public enum AnalogyFeatures: String, Codable, Sendable, CaseIterable {
@@ -20,28 +21,29 @@ public enum AnalogySearch: String, Codable, Sendable, CaseIterable {
 
 /// Parameters of Image Analogies (Hertzmann, Jacobs, Oliver, Curless & Salesin 2001).
 public struct AnalogyParameters: Codable, Sendable, Equatable {
-    /// Coherence parameter κ: how much worse than the approximate match a coherent match may be. The paper uses
-    /// 0.5–5 for filters and up to 15–25 for textures and artistic filters.
+    /// Coherence parameter κ (0–1000): how much worse than the approximate match a coherent match may be. The
+    /// paper uses 0.5–5 for filters and up to 15–25 for textures and artistic filters.
     public var kappa: Float
-    /// Pyramid levels; nil picks as many as keep the coarsest level at least 16 pixels on its short side (max 5).
+    /// Pyramid levels, 1–10; nil picks as many as keep the coarsest level at least 16 pixels on its short side
+    /// (max 5).
     public var levels: Int?
     public var features: AnalogyFeatures
     /// Remap A and A′ to B's luminance mean and σ first (§3.4; on for artistic filters, off for exact filters).
     public var remapLuminance: Bool
     public var search: AnalogySearch
-    /// PCA dimensions for the FLANN search; nil keeps 99.9 % of the variance.
+    /// PCA dimensions for the FLANN search, 1–4096; nil keeps 99.9 % of the variance.
     public var pcaDimensions: Int?
-    /// FLANN checks per query (the speed/recall knob of BestApproximateMatch). 32 measured within 0.25 dB of exact
+    /// FLANN checks per query, 1–100000 (the speed/recall knob of BestApproximateMatch). 32 measured within 0.25 dB of exact
     /// search on the blur analogy at 256², 2.2× faster than 128 (`make bench BENCH_ARGS=analogy`).
     public var checks: Int
-    /// Weight of the A/B part of a neighbourhood against the A′/B′ part: above 1 follows B more closely (texture
+    /// Weight of the A/B part of a neighbourhood against the A′/B′ part, in (0, 100]: above 1 follows B more closely (texture
     /// transfer's trade-off between B-similarity and texture coherence), below 1 favours coherent texture.
     public var sourceWeight: Float
     /// With luminance features, take B′'s chroma (I, Q) from A′ at the source pixel instead of from B: the
     /// colourisation application (A grey, A′ colour, B grey).
     public var chromaFromAPrime: Bool
     public var seed: UInt64
-    /// Threads; nil uses every core. The output does not depend on it.
+    /// Threads, 1–512; nil uses every core. The output does not depend on it.
     public var threads: Int?
 
     public init(kappa: Float = 5, levels: Int? = nil, features: AnalogyFeatures = .luminance, remapLuminance: Bool = true,
@@ -60,19 +62,16 @@ public struct AnalogyParameters: Codable, Sendable, Equatable {
         self.threads = threads
     }
 
-    func validate() throws {
-        guard kappa >= 0 && kappa.isFinite else { throw AnalogyError.invalidParameter(flag: "--kappa", value: "\(kappa)", expected: "≥ 0") }
-        if let levels, !(1 ... 10).contains(levels) {
-            throw AnalogyError.invalidParameter(flag: "--levels", value: "\(levels)", expected: "1 to 10")
-        }
-        if let pcaDimensions, pcaDimensions < 1 {
-            throw AnalogyError.invalidParameter(flag: "--pca-dims", value: "\(pcaDimensions)", expected: "≥ 1")
-        }
-        guard checks >= 1 else { throw AnalogyError.invalidParameter(flag: "--checks", value: "\(checks)", expected: "≥ 1") }
-        guard sourceWeight > 0 && sourceWeight.isFinite else {
-            throw AnalogyError.invalidParameter(flag: "--source-weight", value: "\(sourceWeight)", expected: "> 0")
-        }
-        if let threads, threads < 1 { throw AnalogyError.invalidParameter(flag: "--threads", value: "\(threads)", expected: "≥ 1") }
+    /// Checks every field against its range, naming the CLI flag of any bad value: κ 0–1000, levels 1–10, PCA
+    /// dimensions 1–4096, checks 1–100000, source weight in (0, 100], threads 1–512.
+    public func validate() throws {
+        let check = RangeCheck(AnalogyError.invalidParameter)
+        try check.real("--kappa", kappa, 0 ... 1000)
+        try check.int("--levels", levels, 1 ... 10)
+        try check.int("--pca-dims", pcaDimensions, 1 ... 4096)
+        try check.int("--checks", checks, 1 ... 100_000)
+        try check.real("--source-weight", sourceWeight, 0 ... 100, excludingLow: true)
+        try check.threads("--threads", threads)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// How the optimised image starts.
 public enum Initialisation: Codable, Sendable, Equatable {
@@ -86,17 +87,46 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
     /// Iterations at stage `index` of `stages`.
     func iterations(atStage index: Int) -> Int { coarseToFine && sizes == nil && index < stages.count - 1 ? 2 * iterations : iterations }
 
-    func validate(styleCount: Int) throws {
-        func bad(_ flag: String, _ value: Any, _ expected: String) -> NeuralError { .invalidParameter(flag: flag, value: "\(value)", expected: expected) }
-        guard size >= 16 && size <= 4096 else { throw bad("--size", size, "16 to 4096") }
-        if let sizes, sizes.isEmpty || sizes.contains(where: { $0 < 16 || $0 > 4096 }) { throw bad("--sizes", sizes, "sizes from 16 to 4096") }
-        guard iterations >= 1 else { throw bad("--iterations", iterations, "≥ 1") }
-        if let w = styleLayerWeights, w.count != styleLayers.count { throw bad("--style-layer-weights", w, "\(styleLayers.count) values") }
-        if let b = styleBlend, b.count != styleCount || b.contains(where: { $0 < 0 }) || b.reduce(0, +) <= 0 {
-            throw bad("--style-blend", b, "\(styleCount) non-negative weights, one per style image")
+    /// Checks every field against its range, naming the CLI flag of any bad value: size and sizes 16–4096 (at
+    /// most 8 sizes), iterations 1–100000, weights 0–1e12 (finite), per-layer weights 0–1e6 (one per style layer),
+    /// style scale in (0, 4], learning rate in (0, 1e6], blend weights 0–1e6 (not all zero), and at least one layer
+    /// of each kind. Layer names are checked against the network when it runs.
+    public func validate() throws {
+        let check = RangeCheck(NeuralError.invalidParameter)
+        try check.int("--size", size, 16 ... 4096)
+        if let sizes {
+            try check.int("--sizes (count)", sizes.count, 1 ... 8)
+            for s in sizes { try check.int("--sizes", s, 16 ... 4096) }
         }
-        guard styleScale > 0 && styleScale <= 4 else { throw bad("--style-scale", styleScale, "in (0, 4]") }
-        guard contentWeight >= 0, styleWeight >= 0, tvWeight >= 0 else { throw bad("--content/style/tv-weight", "negative", "≥ 0") }
+        try check.int("--iterations", iterations, 1 ... 100_000)
+        try check.real("--content-weight", contentWeight, 0 ... 1e12)
+        try check.real("--style-weight", styleWeight, 0 ... 1e12)
+        try check.real("--tv-weight", tvWeight, 0 ... 1e12)
+        if let w = styleLayerWeights {
+            try check.int("--style-layer-weights (count)", w.count, styleLayers.count ... styleLayers.count)
+            for v in w { try check.real("--style-layer-weights", v, 0 ... 1e6) }
+        }
+        try check.real("--style-scale", styleScale, 0 ... 4, excludingLow: true)
+        try check.real("--learning-rate", learningRate, 0 ... 1e6, excludingLow: true)
+        if let blend = styleBlend {
+            for v in blend { try check.real("--style-blend", v, 0 ... 1e6) }
+            guard blend.contains(where: { $0 > 0 }) else {
+                throw NeuralError.invalidParameter(flag: "--style-blend", value: "all zero", expected: "some weight above 0")
+            }
+        }
+        guard !contentLayers.isEmpty, !styleLayers.isEmpty, contentLayers.count + styleLayers.count <= 64 else {
+            throw NeuralError.invalidParameter(flag: "--content-layers/--style-layers", value: "\(contentLayers.count + styleLayers.count) layers",
+                                               expected: "at least one of each, at most 64 in all")
+        }
+    }
+
+    /// `validate()`, and one blend weight per style image when blend weights are given.
+    func validate(styleCount: Int) throws {
+        try validate()
+        if let blend = styleBlend, blend.count != styleCount {
+            throw NeuralError.invalidParameter(flag: "--style-blend", value: "\(blend.count) weights",
+                                               expected: "\(styleCount), one per style image")
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Imaging
+import StyleLabSupport
 
 /// How candidate blocks are searched.
 public enum BlockSearch: String, Codable, Sendable, CaseIterable {
@@ -13,19 +14,19 @@ public enum BlockSearch: String, Codable, Sendable, CaseIterable {
 
 /// Parameters of Image Quilting synthesis (Efros & Freeman 2001, §2). Defaults follow the paper.
 public struct QuiltingParameters: Codable, Sendable, Equatable {
-    /// Side B of the square blocks. The paper picks it per texture, "big enough to capture the relevant structures";
-    /// 36 suits the 128–256 px exemplars of its figures.
+    /// Side B of the square blocks, 2–1024. The paper picks it per texture, "big enough to capture the relevant
+    /// structures"; 36 suits the 128–256 px exemplars of its figures.
     public var blockSize: Int
-    /// Overlap O between neighbouring blocks; nil means the paper's B/6.
+    /// Overlap O between neighbouring blocks, 1 to B − 1; nil means the paper's B/6.
     public var overlap: Int?
     /// A block is chosen at random among those whose overlap error is within (1 + tolerance) of the best (0.1 in
-    /// the paper). 0 always takes the best.
+    /// the paper), 0–100. 0 always takes the best.
     public var tolerance: Float
     public var search: BlockSearch
     /// Candidate blocks may wrap around the exemplar's edges (for periodic textures).
     public var wrap: Bool
     public var seed: UInt64
-    /// Threads for the error maps; nil uses every core. Results do not depend on it.
+    /// Threads for the error maps, 1–512; nil uses every core. Results do not depend on it.
     public var threads: Int?
 
     public init(blockSize: Int = 36, overlap: Int? = nil, tolerance: Float = 0.1, search: BlockSearch = .exhaustive,
@@ -42,21 +43,19 @@ public struct QuiltingParameters: Codable, Sendable, Equatable {
     /// O as used: the given overlap or max(1, B/6).
     public var resolvedOverlap: Int { overlap ?? max(1, blockSize / 6) }
 
-    /// Checks the parameters against an exemplar of `exemplarSize`, naming the CLI flag of any bad value.
+    /// Checks every field against its range, naming the CLI flag of any bad value: block 2–1024, overlap 1 to
+    /// B − 1, tolerance 0–100, threads 1–512.
+    public func validate() throws {
+        let check = RangeCheck(QuiltingError.invalidParameter)
+        try check.int("--block", blockSize, 2 ... 1024)
+        try check.int("--overlap", resolvedOverlap, 1 ... blockSize - 1)
+        try check.real("--tolerance", tolerance, 0 ... 100)
+        try check.threads("--threads", threads)
+    }
+
+    /// `validate()`, and that a block fits in an exemplar of `exemplarSize` (or wraps around it).
     public func validate(exemplarSize: Size) throws {
-        guard blockSize >= 2 else {
-            throw QuiltingError.invalidParameter(flag: "--block", value: "\(blockSize)", expected: "at least 2")
-        }
-        let o = resolvedOverlap
-        guard o >= 1 && o < blockSize else {
-            throw QuiltingError.invalidParameter(flag: "--overlap", value: "\(o)", expected: "1 to \(blockSize - 1) (less than --block)")
-        }
-        guard tolerance >= 0 && tolerance.isFinite else {
-            throw QuiltingError.invalidParameter(flag: "--tolerance", value: "\(tolerance)", expected: "≥ 0")
-        }
-        if let threads, threads < 1 {
-            throw QuiltingError.invalidParameter(flag: "--threads", value: "\(threads)", expected: "≥ 1")
-        }
+        try validate()
         guard wrap || (blockSize <= exemplarSize.width && blockSize <= exemplarSize.height) else {
             throw QuiltingError.blockLargerThanExemplar(block: blockSize, exemplar: exemplarSize)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// What a texture-transfer block must resemble in the target (Efros & Freeman 2001, §3).
 public enum Correspondence: Codable, Sendable, Equatable {
@@ -16,11 +17,11 @@ public enum Correspondence: Codable, Sendable, Equatable {
 public struct TransferParameters: Codable, Sendable, Equatable {
     /// Synthesis settings of the first pass (block size B, overlap, tolerance, search, wrap, seed, threads).
     public var quilting: QuiltingParameters
-    /// Number of passes N; the paper uses 3 to 5.
+    /// Number of passes N, 1–20; the paper uses 3 to 5.
     public var passes: Int
-    /// Each pass's block is this fraction of the previous one (the paper: "reduced by a third each time").
+    /// Each pass's block is this fraction of the previous one, in (0, 1] (the paper: "reduced by a third each time").
     public var blockShrink: Float
-    /// α for each pass; nil means the paper's α_i = 0.8 · (i − 1)/(N − 1) + 0.1.
+    /// α for each pass, each in [0, 1]; nil means the paper's α_i = 0.8 · (i − 1)/(N − 1) + 0.1.
     public var alphaSchedule: [Float]?
     public var correspondence: Correspondence
     /// Match the target's luminance mean and σ to the texture's before comparing (Hertzmann et al. 2001, §3.4);
@@ -49,23 +50,27 @@ public struct TransferParameters: Codable, Sendable, Equatable {
         max(3, Int((Float(quilting.blockSize) * pow(blockShrink, Float(i))).rounded()))
     }
 
-    public func validate(textureSize: Size) throws {
-        try quilting.validate(exemplarSize: textureSize)
-        guard passes >= 1 && passes <= 20 else {
-            throw QuiltingError.invalidParameter(flag: "--passes", value: "\(passes)", expected: "1 to 20")
-        }
-        guard blockShrink > 0 && blockShrink <= 1 else {
-            throw QuiltingError.invalidParameter(flag: "--block-shrink", value: "\(blockShrink)", expected: "in (0, 1]")
-        }
+    /// Checks every field against its range: the first pass's quilting parameters, passes 1–20, shrink in
+    /// (0, 1], one α in [0, 1] per pass, and a blur σ of 0–100 pixels.
+    public func validate() throws {
+        try quilting.validate()
+        let check = RangeCheck(QuiltingError.invalidParameter)
+        try check.int("--passes", passes, 1 ... 20)
+        try check.real("--block-shrink", blockShrink, 0 ... 1, excludingLow: true)
         if let alphaSchedule {
-            guard alphaSchedule.count == passes, alphaSchedule.allSatisfy({ $0 >= 0 && $0 <= 1 }) else {
-                throw QuiltingError.invalidParameter(flag: "--alpha-schedule", value: alphaSchedule.map { "\($0)" }.joined(separator: ","),
+            guard alphaSchedule.count == passes else {
+                throw QuiltingError.invalidParameter(flag: "--alpha-schedule", value: "\(alphaSchedule.count) values",
                                                      expected: "\(passes) values in [0, 1], one per pass")
             }
+            for alpha in alphaSchedule { try check.real("--alpha-schedule", alpha, 0 ... 1) }
         }
-        if case .blurredLuminance(let sigma) = correspondence, !(sigma >= 0) {
-            throw QuiltingError.invalidParameter(flag: "--correspondence blurred", value: "\(sigma)", expected: "σ ≥ 0")
-        }
+        if case .blurredLuminance(let sigma) = correspondence { try check.real("--blur-sigma", sigma, 0 ... 100) }
+    }
+
+    /// `validate()`, and that the first block fits in a texture of `textureSize`.
+    public func validate(textureSize: Size) throws {
+        try validate()
+        try quilting.validate(exemplarSize: textureSize)
     }
 }
 

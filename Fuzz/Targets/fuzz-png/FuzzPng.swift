@@ -1,0 +1,9 @@
+// PNG bytes through the full decoder, at a pixel limit that keeps each run small.
+import Foundation
+import Imaging
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPng(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    _ = try? Image.decode(Data(bytes: data, count: size), name: "fuzz.png", limits: ReadLimits(maxPixels: 1 << 20))
+    return 0
+}
