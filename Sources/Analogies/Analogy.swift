@@ -160,6 +160,9 @@ struct LevelSynthesis: @unchecked Sendable {
 public func textureAnalogy(_ texture: Image, size: Size, _ p: AnalogyParameters = AnalogyParameters(),
                            progress: ProgressSink? = nil) throws -> AnalogyResult {
     guard size.width >= 5 && size.height >= 5 else { throw AnalogyError.tooSmall(role: "the output size", size: size) }
+    guard size.isValidOutputSize else {
+        throw AnalogyError.invalidParameter(flag: "--size", value: "\(size)", expected: "sides of 5 to \(Size.maximumSide)")
+    }
     var q = p
     q.remapLuminance = false
     q.chromaFromAPrime = p.features != .rgb

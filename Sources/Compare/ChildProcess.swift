@@ -1,5 +1,6 @@
 import CProcess
 import Foundation
+import StyleLabSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,7 +48,7 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
     var status: Int32 = 0, usage = rusage(), sampledKB = 0.0
     var ending: ChildOutcome.Ending? = nil, killedAt: Date? = nil
     while true {
-        sampledKB = max(sampledKB, highWaterMarkKB(pid))
+        sampledKB = max(sampledKB, residentHighWaterMarkKB("\(pid)") ?? 0)
         let done = wait4(pid, &status, WNOHANG, &usage)
         if done == pid || (done < 0 && errno != EINTR) { break }
         if ending == nil, let timeout, Date().timeIntervalSince(start) > timeout {
@@ -69,11 +70,4 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
     // WIFEXITED / WTERMSIG by hand: Swift does not import the macros.
     let signal = status & 0x7f, code = (status >> 8) & 0xff
     return ChildOutcome(ending: ending ?? (signal == 0 ? .exited(code) : .signalled(signal)), wallSeconds: wall, peakRssMb: peak)
-}
-
-/// VmHWM of a running process in kB (0 when it cannot be read: gone, or a zombie).
-private func highWaterMarkKB(_ pid: pid_t) -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-    return Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0
 }

@@ -13,11 +13,20 @@ public struct Size: Hashable, Codable, Sendable, CustomStringConvertible {
     public var pixelCount: Int { width * height }
     public var description: String { "\(width)x\(height)" }
 
-    /// Parses `WxH` (as the CLI's `--size` and `--resize` take it); nil when the text is not two positive integers.
+    /// The longest side any output may have (so that width × height, and every buffer size derived from it, stays
+    /// far from overflow); memory is the real limit, checked against `--max-memory`.
+    public static let maximumSide = 1_000_000
+
+    /// Whether both sides are 1 to `maximumSide`.
+    public var isValidOutputSize: Bool { (1 ... Size.maximumSide).contains(width) && (1 ... Size.maximumSide).contains(height) }
+
+    /// Parses `WxH` (as the CLI's `--size` and `--resize` take it); nil unless both are integers from 1 to
+    /// `maximumSide`.
     public init?(parsing text: String) {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else { return nil }
         self.init(width: w, height: h)
+        guard isValidOutputSize else { return nil }
     }
 }
 

@@ -1,3 +1,4 @@
+import StyleLabSupport
 /// Interpolation kernels for resizing.
 public enum ResamplingMethod: String, Codable, Sendable, CaseIterable {
     /// The source pixel whose area holds the target pixel's centre.
@@ -76,8 +77,24 @@ extension Image {
     }
 
     /// The size that fits within `longestSide` keeping the aspect ratio (each side at least 1).
-    public func sizeFitting(longestSide: Int) -> Size {
-        let scale = Double(longestSide) / Double(max(width, height))
-        return Size(width: max(1, Int(Double(width) * scale)), height: max(1, Int(Double(height) * scale)))
+    public func sizeFitting(longestSide: Int) -> Size { size.fitting(longestSide: longestSide) }
+
+    /// Bytes a resize to `size` allocates: the intermediate and output planes and the 8-bit copy for writing.
+    /// Int.max when that overflows.
+    public func memoryToResize(to size: Size) -> Int {
+        let planes = channels + (alpha == nil ? 0 : 1)
+        let intermediate = Checked.product([size.width, height, planes, 4]) ?? Int.max
+        let output = Checked.product([size.width, size.height, planes, 4 + 1]) ?? Int.max
+        return Checked.sum([intermediate, output]) ?? Int.max
+    }
+}
+
+extension Size {
+    /// This size scaled so that its longest side is `longestSide`, keeping the aspect ratio (at least 1 pixel
+    /// each way; sides are capped at 2^40 so that no flag can make the conversion to Int trap).
+    public func fitting(longestSide: Int) -> Size {
+        let scale = Double(longestSide) / Double(max(width, height, 1))
+        func side(_ s: Int) -> Int { max(1, Int(min(Double(s) * scale, 0x1p40))) }
+        return Size(width: side(width), height: side(height))
     }
 }

@@ -82,7 +82,7 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
     }
 
     /// The sizes the optimisation runs at, in order.
-    var stages: [Int] { sizes ?? (coarseToFine && size / 2 >= 64 ? [size / 2, size] : [size]) }
+    public var stages: [Int] { sizes ?? (coarseToFine && size / 2 >= 64 ? [size / 2, size] : [size]) }
 
     /// Iterations at stage `index` of `stages`.
     func iterations(atStage index: Int) -> Int { coarseToFine && sizes == nil && index < stages.count - 1 ? 2 * iterations : iterations }

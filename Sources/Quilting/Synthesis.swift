@@ -9,8 +9,8 @@ import Imaging
 public func synthesize(_ texture: Image, size: Size, _ p: QuiltingParameters = QuiltingParameters(),
                        progress: ProgressSink? = nil) throws -> QuiltingResult {
     guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
-    guard size.width > 0 && size.height > 0 else {
-        throw QuiltingError.invalidParameter(flag: "--size", value: "\(size)", expected: "a positive WxH")
+    guard size.isValidOutputSize else {
+        throw QuiltingError.invalidParameter(flag: "--size", value: "\(size)", expected: "WxH with sides of 1 to \(Size.maximumSide)")
     }
     try p.validate(exemplarSize: texture.size)
     var clock = Stopwatch()

@@ -47,7 +47,15 @@ struct AnalogyOptions: ParsableArguments {
                           checks: checks, sourceWeight: sourceWeight, chromaFromAPrime: chromaFromAPrime, seed: seed, threads: threads)
     }
 
-    func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: ReadLimits(maxPixels: input.maxPixels)) }
+    func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: input.limits) }
+
+    /// Validates the parameters and refuses a run that would need more than --max-memory.
+    func checkMemory(a: Size, b: Size) throws {
+        try parameters.validate()
+        try input.checkMemory(AnalogyMemory.analogy(a: a, b: b, parameters), task: "analogy",
+                              driver: "A of \(a), B of \(b), \(parameters.features.rawValue) features",
+                              hint: "use smaller images or --features luminance")
+    }
 
     func write(_ result: AnalogyResult, inputs: [String]) throws {
         try refuseOverwritingInputs(inputs, with: [output, sourceMap, coherenceMap, summary])
@@ -75,7 +83,9 @@ struct AnalogyRun: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let result = try analogy(a: options.read(a), aPrime: options.read(aPrime), b: options.read(b), options.parameters,
+            let imageA = try options.read(a), imageAPrime = try options.read(aPrime), imageB = try options.read(b)
+            try options.checkMemory(a: imageA.size, b: imageB.size)
+            let result = try analogy(a: imageA, aPrime: imageAPrime, b: imageB, options.parameters,
                                      progress: ProgressBar(quiet: options.quiet).sink)
             try options.write(result, inputs: [a, aPrime, b])
         }
@@ -89,13 +99,16 @@ struct AnalogyTexture: ParsableCommand {
     @OptionGroup var options: AnalogyOptions
 
     func validate() throws {
-        guard Size(parsing: size) != nil else { throw ValidationError("--size takes WxH with positive integers, got \(size)") }
+        guard Size(parsing: size) != nil else {
+            throw ValidationError("--size takes WxH with sides of 1 to \(Size.maximumSide), got \(size)")
+        }
     }
 
     func run() throws {
         try reportingErrors {
-            let exemplar = try options.read(texture)
-            let result = try textureAnalogy(exemplar, size: Size(parsing: size) ?? Size(width: 1, height: 1), options.parameters,
+            let exemplar = try options.read(texture), output = Size(parsing: size) ?? Size(width: 1, height: 1)
+            try options.checkMemory(a: exemplar.size, b: output)
+            let result = try textureAnalogy(exemplar, size: output, options.parameters,
                                             progress: ProgressBar(quiet: options.quiet).sink)
             try options.write(result, inputs: [texture])
         }

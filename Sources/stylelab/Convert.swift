@@ -22,10 +22,12 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         if let resize, Size(parsing: resize) == nil {
-            throw ValidationError("--resize takes WxH with positive integers, e.g. 256x256; got \(resize)")
+            throw ValidationError("--resize takes WxH with sides of 1 to \(Size.maximumSide), e.g. 256x256; got \(resize)")
         }
         if resize != nil && fit != nil { throw ValidationError("give --resize or --fit, not both") }
-        if let fit, fit < 1 { throw ValidationError("--fit must be positive, got \(fit)") }
+        if let fit, !(1 ... Size.maximumSide).contains(fit) {
+            throw ValidationError("--fit must be 1 to \(Size.maximumSide), got \(fit)")
+        }
         if let blur, !(blur >= 0 && blur <= 100) { throw ValidationError("--blur must be a σ from 0 to 100, got \(blur)") }
         if ResamplingMethod(rawValue: method) == nil {
             throw ValidationError("--method must be nearest, bilinear, bicubic, area or triangle; got \(method)")
@@ -37,8 +39,12 @@ struct Convert: ParsableCommand {
             try refuseOverwritingInput(input: input, output: output)
             let options = WriteOptions(bitDepth: bitDepth, jpegQuality: quality)
             try options.validate()
-            var image = try Image(contentsOf: input, limits: ReadLimits(maxPixels: inputOptions.maxPixels))
+            var image = try Image(contentsOf: input, limits: inputOptions.limits)
             let method = ResamplingMethod(rawValue: method) ?? .bicubic
+            if let target = resize.flatMap(Size.init(parsing:)) ?? fit.map(image.sizeFitting(longestSide:)) {
+                try inputOptions.checkMemory(image.memoryToResize(to: target), task: "convert", driver: "a \(target) result",
+                                             hint: "use a smaller --resize or --fit")
+            }
             if let size = resize.flatMap(Size.init(parsing:)) { image = image.resized(to: size, method: method) }
             if let fit { image = image.resized(to: image.sizeFitting(longestSide: fit), method: method) }
             if let blur { image = image.gaussianBlurred(sigma: blur) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Neural
+import StyleLabSupport
 
 struct WeightsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -167,15 +168,20 @@ struct NeuralTransfer: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let limits = ReadLimits(maxPixels: input.maxPixels)
             let stylePaths = style.split(separator: ",").map(String.init)
             let p = try parameters(styleCount: stylePaths.count)
+            try p.validate()
             guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
-            let net: any FeatureNetwork = network == "random" ? RandomMultiScaleNetwork(seed: seed) : VGG19(try loadVGG(weights), pooling: p.pooling)
+            guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 (never) or more, got \(saveEvery)") }
             try refuseOverwritingInputs([content] + stylePaths, with: [output, lossLog, summary])
+            let contentImage = try Image(contentsOf: content, limits: input.limits)
+            let styleImages = try stylePaths.map { try Image(contentsOf: $0, limits: input.limits) }
+            try input.checkMemory(StyleTransferMemory.styleTransfer(content: contentImage.size, styles: styleImages.map(\.size), p),
+                                  task: "neural", driver: "a \(p.stages.max() ?? p.size)-pixel output with \(styleImages.count) style(s)",
+                                  hint: "use a smaller --size")
+            let net: any FeatureNetwork = network == "random" ? RandomMultiScaleNetwork(seed: seed) : VGG19(try loadVGG(weights), pooling: p.pooling)
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
-            let result = try styleTransfer(content: try Image(contentsOf: content, limits: limits),
-                                           styles: try stylePaths.map { try Image(contentsOf: $0, limits: limits) }, network: net, p,
+            let result = try styleTransfer(content: contentImage, styles: styleImages, network: net, p,
                                            progress: ProgressBar(quiet: quiet).sink,
                                            snapshot: { i, image in try? image.write(to: "\(stem)-\(i).\(ext.isEmpty ? "png" : ext)") },
                                            snapshotEvery: saveEvery)
@@ -195,9 +201,5 @@ struct NeuralTransfer: ParsableCommand {
     }
 }
 
-/// Peak resident set size of this process in MB (from getrusage; Linux reports kilobytes).
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
+/// Peak resident set size of this process in MB (VmHWM; see `residentHighWaterMarkKB`).
+func peakResidentMegabytes() -> Double { (residentHighWaterMarkKB() ?? 0) / 1024 }

@@ -37,7 +37,7 @@ struct QuiltingOptions: ParsableArguments {
                            search: BlockSearch(rawValue: search) ?? .exhaustive, wrap: wrap, seed: seed, threads: threads)
     }
 
-    func readTexture() throws -> Image { try Image(contentsOf: texturePath, limits: ReadLimits(maxPixels: input.maxPixels)) }
+    func readTexture() throws -> Image { try Image(contentsOf: texturePath, limits: input.limits) }
 
     /// Writes the image and every requested companion file.
     func write(_ result: QuiltingResult, summary summaryValue: QuiltingSummary, inputs: [String]) throws {
@@ -61,15 +61,21 @@ struct QuiltSynthesize: ParsableCommand {
     @Option(help: "Output size WxH.") var size: String
 
     func validate() throws {
-        guard Size(parsing: size) != nil else { throw ValidationError("--size takes WxH with positive integers, got \(size)") }
+        guard Size(parsing: size) != nil else {
+            throw ValidationError("--size takes WxH with sides of 1 to \(Size.maximumSide), got \(size)")
+        }
     }
 
     func run() throws {
         try reportingErrors {
             let texture = try options.readTexture()
-            let parameters = options.parameters
-            let result = try synthesize(texture, size: Size(parsing: size) ?? Size(width: 1, height: 1), parameters,
-                                        progress: ProgressBar(quiet: options.quiet).sink)
+            let parameters = options.parameters, output = Size(parsing: size) ?? Size(width: 1, height: 1)
+            try parameters.validate(exemplarSize: texture.size)
+            try options.input.checkMemory(QuiltingMemory.synthesis(texture: texture.size, channels: texture.channels,
+                                                                   output: output, parameters),
+                                          task: "quilt synthesize", driver: "a \(output) output from a \(texture.size) texture",
+                                          hint: "use a smaller --size or texture")
+            let result = try synthesize(texture, size: output, parameters, progress: ProgressBar(quiet: options.quiet).sink)
             try options.write(result, summary: QuiltingSummary(result, synthesis: parameters), inputs: [options.texturePath])
         }
     }
@@ -115,6 +121,11 @@ struct QuiltTransfer: ParsableCommand {
                 maps = (try Image(contentsOf: paths[0], limits: limits), try Image(contentsOf: paths[1], limits: limits))
                 inputs += paths
             }
+            try p.validate(textureSize: texture.size)
+            try options.input.checkMemory(QuiltingMemory.transfer(texture: texture.size, channels: texture.channels,
+                                                                  target: targetImage.size, p),
+                                          task: "quilt transfer", driver: "a \(targetImage.size) target, a \(texture.size) texture",
+                                          hint: "use a smaller target or texture")
             let result = try transfer(texture, onto: targetImage, p, textureMap: maps?.0, targetMap: maps?.1,
                                       progress: ProgressBar(quiet: options.quiet).sink)
             try options.write(result, summary: QuiltingSummary(result, transfer: p), inputs: inputs)

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Imaging
 import NearestNeighbors
+import StyleLabSupport
 
 /// `stylelab`: the command-line face of the toolkit. It parses arguments and shows progress; every algorithm
 /// lives in the library, so anything this program does is one function call away for a library user.
@@ -36,13 +38,26 @@ enum StyleLabVersion {
     static let string = "0.1.0"
 }
 
-/// Options every command that reads images shares.
+/// Options every command that reads images shares: limits on what a file or a run may cost.
 struct InputOptions: ParsableArguments {
     @Option(help: "Refuse images with more pixels than this (checked from the header, before decoding).")
     var maxPixels: Int = 64_000_000
+    @Option(help: "Refuse a run whose memory estimate exceeds this, e.g. 8G or 512M (default: 80 % of physical memory).")
+    var maxMemory: String?
 
     func validate() throws {
         guard maxPixels > 0 else { throw ValidationError("--max-pixels must be positive, got \(maxPixels)") }
+        if let maxMemory, MemoryBudget(parsing: maxMemory) == nil {
+            throw ValidationError("--max-memory takes a size such as 8G, 512M or 1.5G, got \(maxMemory)")
+        }
+    }
+
+    var limits: ReadLimits { ReadLimits(maxPixels: maxPixels) }
+
+    /// Refuses a run whose estimated memory exceeds --max-memory, before anything large is allocated.
+    func checkMemory(_ estimate: Int, task: String, driver: String, hint: String) throws {
+        let budget = maxMemory.flatMap(MemoryBudget.init(parsing:)) ?? .systemDefault
+        try budget.check(estimate, task: task, driver: driver, reduce: hint)
     }
 }
 

@@ -8,10 +8,17 @@ struct CLIRun {
     let standardOutput: String
     let standardError: String
 
-    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
+    /// Runs `stylelab arguments…`; with `memoryLimitKB`, under that address-space limit (`ulimit -v`), so that a run
+    /// that tries to allocate without bound fails (and is seen to) instead of passing on a large machine.
+    init(_ arguments: [String], environment extra: [String: String] = [:], memoryLimitKB: Int? = nil) throws {
         let process = Process()
-        process.executableURL = CLIRun.binary
-        process.arguments = arguments
+        if let memoryLimitKB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(memoryLimitKB) && exec \"$0\" \"$@\"", CLIRun.binary.path] + arguments
+        } else {
+            process.executableURL = CLIRun.binary
+            process.arguments = arguments
+        }
         // Hermetic: the program never sees the user's weight cache (~/.cache/stylelab), only an empty one of the
         // test's own, so results do not depend on what this machine has fetched.
         process.environment = ProcessInfo.processInfo.environment.merging(["STYLELAB_CACHE": CLIRun.emptyCache]) { $1 }
