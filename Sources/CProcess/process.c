@@ -3,6 +3,7 @@
 #include "process.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -23,6 +24,13 @@ void sl_catch_stop_signals(void) {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    /* A parent may have started us with the two blocked (test harnesses do): unblock them here, so that they are
+     * delivered to this thread at least (the threads it starts inherit its mask). */
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &stops, NULL);
 }
 
 void sl_release_stop_signals(void) {

@@ -2,34 +2,42 @@ import Foundation
 import Imaging
 import Testing
 
-/// A two-case set (content + style pairs "alpha" and "beta") and a run of two methods on it: Image Quilting, and a
-/// command that crashes on alpha (SIGABRT) and copies its content on beta.
+/// A set of synthetic transfer cases (content + style pairs, "alpha", "beta" …) and a run of methods on it; by
+/// default Image Quilting, and a command that crashes on alpha (SIGABRT) and copies its content on beta.
 struct TwoCaseRun {
     let folder = scratchFolder()
     var run: String { folder + "/run.json" }
+    var setPath: String { folder + "/set.json" }
 
-    init() throws {
-        var files: [[String: String]] = []
-        for (n, name) in ["alpha-content", "alpha-style", "beta-content", "beta-style"].enumerated() {
-            let path = "\(folder)/data/\(name).png"
-            try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
-            try SyntheticImage.naturalLooking(Size(width: 40, height: 32), seed: UInt64(n + 1)).write(to: path)
-            files.append(["path": "\(name).png", "sha256": try SHA256.hex(ofFile: path), "source": "test", "licence": "CC0"])
+    static var crasher: [String: Any] { [
+        "id": "crasher", "kind": "command",
+        "args": ["/bin/sh", "-c", #"case "$1" in */alpha/*) kill -ABRT $$;; esac; cp "$1" "$2""#, "sh", "{content}", "{output}"],
+    ] }
+    static var quilting: [String: Any] { ["id": "quilting", "kind": "quilting", "transfer_args": ["--block", "8", "--passes", "1"]] }
+
+    init(cases: [String] = ["alpha", "beta"], methods: [[String: Any]] = [quilting, crasher],
+         extra: [String: Any] = [:]) throws {
+        try FileManager.default.createDirectory(atPath: folder + "/data", withIntermediateDirectories: true)
+        for (n, name) in cases.flatMap({ ["\($0)-content", "\($0)-style"] }).enumerated() {
+            try SyntheticImage.naturalLooking(Size(width: 40, height: 32), seed: UInt64(n + 1)).write(to: "\(folder)/data/\(name).png")
+        }
+        try writeSet(cases: cases)
+        var run: [String: Any] = ["name": "two-case test", "set": "set.json", "timeout_seconds": 120, "methods": methods]
+        run.merge(extra) { $1 }
+        try JSONSerialization.data(withJSONObject: run).write(to: URL(fileURLWithPath: self.run))
+    }
+
+    /// (Re)writes set.json for the files now in data/, with their current checksums.
+    func writeSet(cases: [String]) throws {
+        let names = cases.flatMap { ["\($0)-content", "\($0)-style"] }
+        let files = try names.map { name -> [String: String] in
+            ["path": "\(name).png", "sha256": try SHA256.hex(ofFile: "\(folder)/data/\(name).png"), "source": "test", "licence": "CC0"]
         }
         let set: [String: Any] = [
-            "name": "two-cases", "description": "two synthetic transfer cases", "data_dir": "data", "files": files,
-            "cases": ["alpha", "beta"].map { ["id": $0, "roles": ["content": "\($0)-content.png", "style": "\($0)-style.png"]] },
+            "name": "two-cases", "description": "synthetic transfer cases", "data_dir": "data", "files": files,
+            "cases": cases.map { ["id": $0, "roles": ["content": "\($0)-content.png", "style": "\($0)-style.png"]] },
         ]
-        let crash = #"case "$1" in */alpha/*) kill -ABRT $$;; esac; cp "$1" "$2""#
-        let run: [String: Any] = [
-            "name": "two-case test", "set": "set.json", "timeout_seconds": 120,
-            "methods": [
-                ["id": "quilting", "kind": "quilting", "transfer_args": ["--block", "8", "--passes", "1"]],
-                ["id": "crasher", "kind": "command", "args": ["/bin/sh", "-c", crash, "sh", "{content}", "{output}"]],
-            ],
-        ]
-        try JSONSerialization.data(withJSONObject: set).write(to: URL(fileURLWithPath: folder + "/set.json"))
-        try JSONSerialization.data(withJSONObject: run).write(to: URL(fileURLWithPath: self.run))
+        try JSONSerialization.data(withJSONObject: set).write(to: URL(fileURLWithPath: setPath))
     }
 
     func compare(_ out: String, _ extra: [String] = []) throws -> CLIRun {
