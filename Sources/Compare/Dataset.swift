@@ -101,8 +101,7 @@ public struct DatasetManifest: Codable, Sendable {
         var fetched: [String] = []
         for (file, state) in check(folder: folder) where state == .missing || state == .mismatch {
             guard let url = file.url.flatMap(URL.init(string:)) else { log("\(file.path): \(state.rawValue), and the manifest gives no URL"); continue }
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch { throw CompareError.fetchFailed(file: file.path, detail: "cannot download \(url): \(error.localizedDescription)") }
+            let data = try download(url, for: file.path)
             guard SHA256.hex(of: data) == file.sha256 else {
                 throw CompareError.fetchFailed(file: file.path, detail: "the download from \(url) does not match the manifest's SHA-256; not kept")
             }

@@ -234,6 +234,14 @@ func scratchFolder() -> String {
         }
     }
 
+    /// Hermetic: whatever weights this machine has fetched into ~/.cache/stylelab, the program under test looks
+    /// only in the tests' own empty cache, so no result depends on them.
+    @Test func theUsersWeightCacheIsNeverSeen() throws {
+        let run = try CLIRun(["neural", "features", embeddedPhoto])
+        #expect(run.status == 1 && run.standardError.contains(CLIRun.emptyCache) && run.standardError.contains("weights fetch"),
+                "\(run.standardError)")
+    }
+
     @Test func anImageTooSmallForTheLayersIsOneLine() throws {
         let folder = scratchFolder()
         try Image(width: 1, height: 1, channels: 3, value: 0.5).write(to: folder + "/dot.png")
