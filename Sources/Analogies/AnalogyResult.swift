@@ -58,6 +58,9 @@ public struct AnalogySummary: Codable, Sendable {
     public var meanMatchDistance: Double
     public var sourceCoverage: Double
     public var parameters: AnalogyParameters
+    /// The run's memory: what `AnalogyMemory` estimated beforehand, and the process's peak (both set by the caller).
+    public var estimatedMemoryMb: Double?
+    public var peakRssMb: Double?
 
     public init(_ result: AnalogyResult, parameters: AnalogyParameters) {
         outputWidth = result.image.width

@@ -176,6 +176,8 @@ public struct StyleTransferSummary: Codable, Sendable {
     public var initialLoss: Double
     public var finalLoss: Double
     public var peakRssMb: Double
+    /// What `StyleTransferMemory` estimated beforehand (set by the caller).
+    public var estimatedMemoryMb: Double?
     public var parameters: StyleTransferParameters
 
     public init(_ result: StyleTransferResult, parameters: StyleTransferParameters, peakRssMb: Double) {

@@ -40,6 +40,9 @@ public struct QuiltingSummary: Codable, Sendable {
     public var sourceCoverage: Double
     public var synthesis: QuiltingParameters?
     public var transfer: TransferParameters?
+    /// The run's memory: what `QuiltingMemory` estimated beforehand, and the process's peak (both set by the caller).
+    public var estimatedMemoryMb: Double?
+    public var peakRssMb: Double?
 
     public init(_ result: QuiltingResult, synthesis: QuiltingParameters? = nil, transfer: TransferParameters? = nil) {
         method = transfer == nil ? "quilting-synthesis" : "quilting-transfer"

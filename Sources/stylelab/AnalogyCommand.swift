@@ -50,14 +50,14 @@ struct AnalogyOptions: ParsableArguments {
     func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: input.limits) }
 
     /// Validates the parameters and refuses a run that would need more than --max-memory.
-    func checkMemory(a: Size, b: Size) throws {
+    func checkMemory(a: Size, b: Size) throws -> Double {
         try parameters.validate()
-        try input.checkMemory(AnalogyMemory.analogy(a: a, b: b, parameters), task: "analogy",
+        return try input.checkMemory(AnalogyMemory.analogy(a: a, b: b, parameters), task: "analogy",
                               driver: "A of \(a), B of \(b), \(parameters.features.rawValue) features",
                               hint: "use smaller images or --features luminance")
     }
 
-    func write(_ result: AnalogyResult, inputs: [String]) throws {
+    func write(_ result: AnalogyResult, estimatedMb: Double, inputs: [String]) throws {
         try refuseOverwritingInputs(inputs, with: [output, sourceMap, coherenceMap, summary])
         try result.image.write(to: output)
         if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
@@ -66,7 +66,12 @@ struct AnalogyOptions: ParsableArguments {
             try FileManager.default.createDirectory(atPath: levelsOut, withIntermediateDirectories: true)
             for (level, image) in result.levels.enumerated() { try image.write(to: "\(levelsOut)/level-\(level).png") }
         }
-        if let summary { try AnalogySummary(result, parameters: parameters).summaryJSON().writeAtomically(to: summary) }
+        if let summary {
+            var value = AnalogySummary(result, parameters: parameters)
+            value.estimatedMemoryMb = estimatedMb
+            value.peakRssMb = peakResidentMegabytes()
+            try value.summaryJSON().writeAtomically(to: summary)
+        }
         if !quiet {
             print(String(format: "wrote %@ (%dx%d, %.0f%% coherent picks, %.2f s)", output, result.image.width, result.image.height,
                          result.coherentFraction * 100, result.secondsTotal))
@@ -84,10 +89,10 @@ struct AnalogyRun: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let imageA = try options.read(a), imageAPrime = try options.read(aPrime), imageB = try options.read(b)
-            try options.checkMemory(a: imageA.size, b: imageB.size)
+            let estimate = try options.checkMemory(a: imageA.size, b: imageB.size)
             let result = try analogy(a: imageA, aPrime: imageAPrime, b: imageB, options.parameters,
                                      progress: ProgressBar(quiet: options.quiet).sink)
-            try options.write(result, inputs: [a, aPrime, b])
+            try options.write(result, estimatedMb: estimate, inputs: [a, aPrime, b])
         }
     }
 }
@@ -107,10 +112,10 @@ struct AnalogyTexture: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let exemplar = try options.read(texture), output = Size(parsing: size) ?? Size(width: 1, height: 1)
-            try options.checkMemory(a: exemplar.size, b: output)
+            let estimate = try options.checkMemory(a: exemplar.size, b: output)
             let result = try textureAnalogy(exemplar, size: output, options.parameters,
                                             progress: ProgressBar(quiet: options.quiet).sink)
-            try options.write(result, inputs: [texture])
+            try options.write(result, estimatedMb: estimate, inputs: [texture])
         }
     }
 }

@@ -176,7 +176,7 @@ struct NeuralTransfer: ParsableCommand {
             try refuseOverwritingInputs([content] + stylePaths, with: [output, lossLog, summary])
             let contentImage = try Image(contentsOf: content, limits: input.limits)
             let styleImages = try stylePaths.map { try Image(contentsOf: $0, limits: input.limits) }
-            try input.checkMemory(StyleTransferMemory.styleTransfer(content: contentImage.size, styles: styleImages.map(\.size), p),
+            let estimate = try input.checkMemory(StyleTransferMemory.styleTransfer(content: contentImage.size, styles: styleImages.map(\.size), p),
                                   task: "neural", driver: "a \(p.stages.max() ?? p.size)-pixel output with \(styleImages.count) style(s)",
                                   hint: "use a smaller --size")
             let net: any FeatureNetwork = network == "random" ? RandomMultiScaleNetwork(seed: seed) : VGG19(try loadVGG(weights), pooling: p.pooling)
@@ -191,7 +191,9 @@ struct NeuralTransfer: ParsableCommand {
                 try Data((rows.joined(separator: "\n") + "\n").utf8).writeAtomically(to: lossLog)
             }
             if let summary {
-                try StyleTransferSummary(result, parameters: p, peakRssMb: peakResidentMegabytes()).summaryJSON().writeAtomically(to: summary)
+                var value = StyleTransferSummary(result, parameters: p, peakRssMb: peakResidentMegabytes())
+                value.estimatedMemoryMb = estimate
+                try value.summaryJSON().writeAtomically(to: summary)
             }
             if !quiet {
                 print(String(format: "wrote %@ (%d iterations, %.3f s/iteration, loss %.4g → %.4g; weights: %@)", output, result.iterations,

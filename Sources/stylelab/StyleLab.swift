@@ -54,10 +54,13 @@ struct InputOptions: ParsableArguments {
 
     var limits: ReadLimits { ReadLimits(maxPixels: maxPixels) }
 
-    /// Refuses a run whose estimated memory exceeds --max-memory, before anything large is allocated.
-    func checkMemory(_ estimate: Int, task: String, driver: String, hint: String) throws {
+    /// Refuses a run whose estimated memory exceeds --max-memory, before anything large is allocated; returns the
+    /// estimate in MB for the run's summary.
+    @discardableResult
+    func checkMemory(_ estimate: Int, task: String, driver: String, hint: String) throws -> Double {
         let budget = maxMemory.flatMap(MemoryBudget.init(parsing:)) ?? .systemDefault
         try budget.check(estimate, task: task, driver: driver, reduce: hint)
+        return Double(estimate) / 1_048_576
     }
 }
 

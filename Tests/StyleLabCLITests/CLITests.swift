@@ -134,6 +134,9 @@ func scratchFolder() -> String {
         #expect(try Image(contentsOf: folder + "/map.png").size == Size(width: 96, height: 80))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
         #expect(summary?["seconds_total"] is Double && summary?["mean_overlap_error"] is Double && summary?["synthesis"] != nil)
+        // The memory estimate made before the run is an upper bound of what the run took.
+        let estimate = summary?["estimated_memory_mb"] as? Double ?? 0, peak = summary?["peak_rss_mb"] as? Double ?? .infinity
+        #expect(peak > 0 && peak <= estimate, "peak \(peak) MB, estimate \(estimate) MB")
     }
 
     @Test func blockLargerThanTextureIsOneLine() throws {
