@@ -54,7 +54,8 @@ let package = Package(
                                                "StyleLabSupport", "CProcess"]),
 
         .executableTarget(name: "stylelab", dependencies: [
-            "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN", "StyleLabSupport",
+            "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN",
+            "StyleLabSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "StyleLabBenchmarks", dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "Neural", "CBLAS"],

@@ -5,13 +5,14 @@
 import PackageDescription
 
 /// One target per reader; each defines libFuzzer's entry point, LLVMFuzzerTestOneInput.
-let readers = ["fuzz-png", "fuzz-jpeg", "fuzz-pickle", "fuzz-zip", "fuzz-pth-legacy", "fuzz-pth-zip", "fuzz-safetensors",
-               "fuzz-vgg-weights", "fuzz-manifest", "fuzz-run-config", "fuzz-parameters"]
+let readers = ["fuzz-png", "fuzz-jpeg", "fuzz-pickle", "fuzz-zip", "fuzz-pth-legacy", "fuzz-pth-zip",
+               "fuzz-safetensors", "fuzz-vgg-weights", "fuzz-manifest", "fuzz-run-config", "fuzz-parameters"]
 
 let package = Package(
     name: "StyleLabFuzz",
     dependencies: [.package(name: "StyleLab", path: "..")],
     targets: readers.map { name in
-        .executableTarget(name: name, dependencies: [.product(name: "StyleLab", package: "StyleLab")], path: "Targets/\(name)")
+        .executableTarget(name: name, dependencies: [.product(name: "StyleLab", package: "StyleLab")],
+                          path: "Targets/\(name)")
     }
 )

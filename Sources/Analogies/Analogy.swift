@@ -161,7 +161,8 @@ public func textureAnalogy(_ texture: Image, size: Size, _ p: AnalogyParameters 
                            progress: ProgressSink? = nil) throws -> AnalogyResult {
     guard size.width >= 5 && size.height >= 5 else { throw AnalogyError.tooSmall(role: "the output size", size: size) }
     guard size.isValidOutputSize else {
-        throw AnalogyError.invalidParameter(flag: "--size", value: "\(size)", expected: "sides of 5 to \(Size.maximumSide)")
+        throw AnalogyError.invalidParameter(flag: "--size", value: "\(size)",
+                                            expected: "sides of 5 to \(Size.maximumSide)")
     }
     var q = p
     q.remapLuminance = false

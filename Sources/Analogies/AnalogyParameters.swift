@@ -33,10 +33,12 @@ public struct AnalogyParameters: Codable, Sendable, Equatable {
     public var search: AnalogySearch
     /// PCA dimensions for the FLANN search, 1–4096; nil keeps 99.9 % of the variance.
     public var pcaDimensions: Int?
-    /// FLANN checks per query, 1–100000 (the speed/recall knob of BestApproximateMatch). 32 measured within 0.25 dB of exact
+    /// FLANN checks per query, 1–100000 (the speed/recall knob of BestApproximateMatch).
+    /// 32 measured within 0.25 dB of exact
     /// search on the blur analogy at 256², 2.2× faster than 128 (`make bench BENCH_ARGS=analogy`).
     public var checks: Int
-    /// Weight of the A/B part of a neighbourhood against the A′/B′ part, in (0, 100]: above 1 follows B more closely (texture
+    /// Weight of the A/B part of a neighbourhood against the A′/B′ part, in (0, 100]:
+    /// above 1 follows B more closely (texture
     /// transfer's trade-off between B-similarity and texture coherence), below 1 favours coherent texture.
     public var sourceWeight: Float
     /// With luminance features, take B′'s chroma (I, Q) from A′ at the source pixel instead of from B: the

@@ -9,7 +9,8 @@ func runCell(_ cell: Cell, out: String, run: RunConfig, weights: VGG19Weights?) 
     let fm = FileManager.default
     try? fm.removeItem(atPath: cell.folder)
     try fm.createDirectory(atPath: cell.folder, withIntermediateDirectories: true)
-    var result = CellResult(caseId: cell.caseEntry.id, method: cell.method.id, label: cell.method.label ?? cell.method.id,
+    var result = CellResult(caseId: cell.caseEntry.id, method: cell.method.id,
+                            label: cell.method.label ?? cell.method.id,
                             kind: cell.method.kind.rawValue, status: .failed, exitCode: nil, signal: nil,
                             wallSeconds: 0, methodSeconds: nil, peakRssMb: 0, measurements: Measurements(),
                             commandLine: cell.argv, errorTail: nil, extras: [], key: cell.key)
@@ -54,13 +55,14 @@ private func score(_ result: inout CellResult, cell: Cell, out: String, run: Run
         try role.map { try Image(contentsOf: inputPath(out: out, caseId: cell.caseEntry.id, role: $0)) }
     }
     do {
-        result.measurements = try measure(output: output, content: try input(roles.content), style: try input(roles.style),
-                                          reference: try input(roles.reference), features: weights.map(FeatureMetrics.init),
-                                          seed: run.seed ?? 0)
+        result.measurements = try measure(output: output, content: try input(roles.content),
+                                          style: try input(roles.style), reference: try input(roles.reference),
+                                          features: weights.map(FeatureMetrics.init), seed: run.seed ?? 0)
     } catch {
         result.status = .failed
         result.errorTail = "the output could not be scored: \(error)"
         return
     }
-    result.measurements.sourceCoverage = (summary["source_coverage"] as? Double).flatMap { (0 ... 1).contains($0) ? $0 : nil }
+    result.measurements.sourceCoverage = (summary["source_coverage"] as? Double)
+        .flatMap { (0 ... 1).contains($0) ? $0 : nil }
 }

@@ -43,7 +43,9 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
     let start = Date()
     var pid: pid_t = 0
     let spawned = sl_spawn(cArguments, stdout, stderr, &pid)
-    guard spawned == 0 else { throw CompareError.invalid(flag: program, detail: "cannot start it: \(String(cString: strerror(spawned)))") }
+    guard spawned == 0 else {
+        throw CompareError.invalid(flag: program, detail: "cannot start it: \(String(cString: strerror(spawned)))")
+    }
 
     var status: Int32 = 0, usage = rusage(), sampledKB = 0.0
     var ending: ChildOutcome.Ending? = nil, killedAt: Date? = nil
@@ -69,5 +71,6 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
     let peak = (sampledKB > 0 ? sampledKB : Double(usage.ru_maxrss)) / 1024
     // WIFEXITED / WTERMSIG by hand: Swift does not import the macros.
     let signal = status & 0x7f, code = (status >> 8) & 0xff
-    return ChildOutcome(ending: ending ?? (signal == 0 ? .exited(code) : .signalled(signal)), wallSeconds: wall, peakRssMb: peak)
+    return ChildOutcome(ending: ending ?? (signal == 0 ? .exited(code) : .signalled(signal)),
+                        wallSeconds: wall, peakRssMb: peak)
 }

@@ -64,7 +64,8 @@ public struct DatasetManifest: Codable, Sendable {
             try SafeNames.checkID(c.id, "case", in: path)
             for (role, file) in c.roles {
                 guard DatasetManifest.roles.contains(role) else {
-                    throw bad("case \(c.id) has unknown role \(role); roles are \(DatasetManifest.roles.joined(separator: ", "))")
+                    throw bad("case \(c.id) has unknown role \(role); "
+                        + "roles are \(DatasetManifest.roles.joined(separator: ", "))")
                 }
                 guard known.contains(file) else { throw bad("case \(c.id) names \(file), which is not in files") }
             }
@@ -154,7 +155,8 @@ public enum CompareError: Error, CustomStringConvertible, Equatable, Sendable {
         case .invalid(let flag, let detail): return "\(flag): \(detail)"
         case .interrupted(let signal, let finished, let total):
             let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
-            return "interrupted by \(name) with \(finished) of \(total) cells finished; run the same command again to resume"
+            return "interrupted by \(name) with \(finished) of \(total) cells finished; "
+                + "run the same command again to resume"
         }
     }
 }

@@ -15,7 +15,8 @@ public func mergeComparisons(_ sources: [String], into out: String) throws -> [C
     }
     let (run, set) = try runAndSet(first)
     for folder in sources.dropFirst() where try runAndSet(folder).0.name != run.name {
-        throw CompareError.invalid(flag: "merge", detail: "\(folder) holds another run than \(first) (\(run.name)); merge shards of one run only")
+        let detail = "\(folder) holds another run than \(first) (\(run.name)); merge shards of one run only"
+        throw CompareError.invalid(flag: "merge", detail: detail)
     }
     try fm.createDirectory(atPath: out + "/cells", withIntermediateDirectories: true)
     let target = URL(fileURLWithPath: out).standardizedFileURL.path
@@ -27,7 +28,8 @@ public func mergeComparisons(_ sources: [String], into out: String) throws -> [C
         // Finished cells only (a cell without result.json was interrupted and belongs to nobody yet), found by the
         // run's own (checked) ids rather than by whatever names the folder holds.
         for entry in set.cases {
-            for method in run.methods where fm.fileExists(atPath: "\(folder)/cells/\(entry.id)/\(method.id)/result.json") {
+            for method in run.methods
+                where fm.fileExists(atPath: "\(folder)/cells/\(entry.id)/\(method.id)/result.json") {
                 try copyReplacing("\(folder)/cells/\(entry.id)/\(method.id)", "\(out)/cells/\(entry.id)/\(method.id)")
             }
             if fm.fileExists(atPath: "\(folder)/inputs/\(entry.id)") {

@@ -61,7 +61,8 @@ public struct RunConfig: Codable, Sendable {
         let run: RunConfig
         do { run = try snakeCaseDecoder.decode(RunConfig.self, from: data) } catch {
             let kinds = Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw CompareError.unreadable(path: path, detail: "not a run configuration (\(describe(error))); kinds are \(kinds)")
+            let detail = "not a run configuration (\(describe(error))); kinds are \(kinds)"
+            throw CompareError.unreadable(path: path, detail: detail)
         }
         try run.validate(path)
         return run
@@ -77,7 +78,9 @@ public struct RunConfig: Codable, Sendable {
                 throw bad("method \(method.id) is a command but has no args (the program and its arguments)")
             }
             for caseId in (method.caseArgs ?? [:]).keys { try SafeNames.checkID(caseId, "case_args case", in: path) }
-            if let label = method.label, label.count > 100 { throw bad("method \(method.id)'s label is over 100 characters") }
+            if let label = method.label, label.count > 100 {
+                throw bad("method \(method.id)'s label is over 100 characters")
+            }
         }
         try SafeNames.checkUnique(methods.map(\.id), "method", in: path)
         if let maxSide, !(1 ... 16384).contains(maxSide) { throw bad("max_side \(maxSide) is not 1 to 16384") }
@@ -98,8 +101,10 @@ func readConfigFile(_ path: String) throws -> Data {
     switch readRegularFile(path, maxBytes: 16 << 20) {
     case .success(let data): return data
     case .failure(.notFound): throw CompareError.unreadable(path: path, detail: "no such file")
-    case .failure(.tooLarge(let size)): throw CompareError.unreadable(path: path, detail: "\(size) bytes is too large for a JSON file here")
-    case .failure(let other): throw CompareError.unreadable(path: path, detail: "not a readable regular file (\(other))")
+    case .failure(.tooLarge(let size)):
+        throw CompareError.unreadable(path: path, detail: "\(size) bytes is too large for a JSON file here")
+    case .failure(let other):
+        throw CompareError.unreadable(path: path, detail: "not a readable regular file (\(other))")
     }
 }
 
@@ -120,7 +125,8 @@ extension RunConfig.Method {
         }
         let extra = (args ?? []) + (taskArgs ?? []) + (caseArgs?[caseId] ?? [])
         let output = folder + "/output.png", exemplar = inputs["style"] ?? inputs["texture"] ?? ""
-        let content = inputs["content"] ?? "", a = inputs["a"] ?? "", aPrime = inputs["a_prime"] ?? "", b = inputs["b"] ?? ""
+        let content = inputs["content"] ?? "", a = inputs["a"] ?? ""
+        let aPrime = inputs["a_prime"] ?? "", b = inputs["b"] ?? ""
         let common = ["--summary", folder + "/summary.json", "-o", output, "--quiet"] + (extra.contains("--seed") ? [] : ["--seed", "\(seed)"])
         let size = extra.contains("--size") ? [] : ["--size", synthesisSize]
         let sourceMap = ["--source-map", folder + "/source-map.png"], seams = ["--seams", folder + "/seams.png"]
@@ -128,16 +134,19 @@ extension RunConfig.Method {
         case (.quilting, .synthesis):
             return [executable, "quilt", "synthesize", "--texture", exemplar] + size + sourceMap + seams + common + extra
         case (.quilting, .transfer):
-            return [executable, "quilt", "transfer", "--texture", exemplar, "--target", content] + sourceMap + seams + common + extra
+            return [executable, "quilt", "transfer", "--texture", exemplar, "--target", content]
+                + sourceMap + seams + common + extra
         case (.analogies, .synthesis):
             return [executable, "analogy", "texture", "--texture", exemplar] + size + sourceMap + common + extra
         case (.analogies, .transfer):
             // Texture transfer by analogy: A = A′ = the style, B = the content.
-            return [executable, "analogy", "--a", exemplar, "--a-prime", exemplar, "--b", content] + sourceMap + common + extra
+            return [executable, "analogy", "--a", exemplar, "--a-prime", exemplar, "--b", content]
+                + sourceMap + common + extra
         case (.analogies, .filter):
             return [executable, "analogy", "--a", a, "--a-prime", aPrime, "--b", b] + sourceMap + common + extra
         case (.neural, .transfer):
-            return [executable, "neural", "--content", content, "--style", exemplar, "--loss-log", folder + "/loss.csv"] + common + extra
+            return [executable, "neural", "--content", content, "--style", exemplar, "--loss-log", folder + "/loss.csv"]
+                + common + extra
         case (.command, _):
             var applicable = true
             let argv = extra.map { argument -> String in

@@ -49,7 +49,9 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
     if let shard = options.shard, shard.count < 1 || shard.index < 1 || shard.index > shard.count {
         throw CompareError.invalid(flag: "--shard", detail: "\(shard.index)/\(shard.count) is not i/N with 1 ≤ i ≤ N")
     }
-    guard (1 ... 256).contains(options.jobs) else { throw CompareError.invalid(flag: "--jobs", detail: "must be 1 to 256") }
+    guard (1 ... 256).contains(options.jobs) else {
+        throw CompareError.invalid(flag: "--jobs", detail: "must be 1 to 256")
+    }
 
     // The files the cases use must be there, inside the data folder, and be the right bytes.
     let used = Set(set.cases.flatMap { $0.roles.values })
@@ -75,7 +77,9 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
     Parallel.concurrently(workers: min(options.jobs, max(pending.count, 1))) { _ in
         while StopSignals.received == nil, let (n, cell) = queue.next() {
             do {
-                guard let result = try runCell(cell, out: options.out, run: run, weights: options.weights) else { continue }
+                guard let result = try runCell(cell, out: options.out, run: run, weights: options.weights) else {
+                    continue
+                }
                 let time = String(format: "%.1f s", result.seconds)
                 log("[\(n + 1)/\(pending.count)] \(cell.caseEntry.id) × \(cell.method.id): \(result.status.rawValue), \(time)")
             } catch {
@@ -84,7 +88,8 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
         }
     }
     if let signal = StopSignals.received {
-        throw CompareError.interrupted(signal: signal, finished: mine.filter { finishedResult($0) != nil }.count, of: mine.count)
+        throw CompareError.interrupted(signal: signal, finished: mine.filter { finishedResult($0) != nil }.count,
+                                       of: mine.count)
     }
     if let error = outcome.first { throw error }
     return try writeReport(out: options.out, log: log)
@@ -127,7 +132,11 @@ private struct PreparedInputs {
     let out: String, dataFolder: String, maxSide: Int?
     private var encoded: [String: Data] = [:]
 
-    init(out: String, dataFolder: String, maxSide: Int?) { self.out = out; self.dataFolder = dataFolder; self.maxSide = maxSide }
+    init(out: String, dataFolder: String, maxSide: Int?) {
+        self.out = out
+        self.dataFolder = dataFolder
+        self.maxSide = maxSide
+    }
 
     /// The prepared file's path and the SHA-256 of its bytes.
     mutating func input(caseId: String, role: String, file: String) throws -> (String, String) {
@@ -154,7 +163,9 @@ private struct PreparedInputs {
 func finishedResult(_ cell: Cell) -> CellResult? {
     guard let data = FileManager.default.contents(atPath: cell.folder + "/result.json"),
           let result = try? snakeCaseDecoder.decode(CellResult.self, from: data),
-          result.key == cell.key, result.caseId == cell.caseEntry.id, result.method == cell.method.id else { return nil }
+          result.key == cell.key, result.caseId == cell.caseEntry.id, result.method == cell.method.id else {
+        return nil
+    }
     return result
 }
 

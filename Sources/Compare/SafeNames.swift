@@ -9,15 +9,17 @@ enum SafeNames {
     /// Whether `text` can be one component of a path: 1–100 allowed characters, starting with a letter or a digit
     /// (so never `.`, `..`, a hidden name or something that reads as a flag).
     static func isSafeComponent(_ text: String) -> Bool {
-        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber, text.count <= 100 else { return false }
+        guard let first = text.first, first.isASCII, first.isLetter || first.isNumber, text.count <= 100 else {
+            return false
+        }
         return text.allSatisfy(allowed.contains)
     }
 
     /// Throws unless `id` is a safe path component, naming the file and what the id is of.
     static func checkID(_ id: String, _ what: String, in path: String) throws {
         guard isSafeComponent(id) else {
-            throw CompareError.unreadable(path: path, detail: "\(what) id \"\(id.prefix(60))\" is not a safe name: use 1–100 "
-                + "letters, digits, '.', '_', '-' or '+', starting with a letter or digit")
+            throw CompareError.unreadable(path: path, detail: "\(what) id \"\(id.prefix(60))\" is not a safe name: "
+                + "use 1–100 letters, digits, '.', '_', '-' or '+', starting with a letter or digit")
         }
     }
 
@@ -25,8 +27,8 @@ enum SafeNames {
     static func checkRelativePath(_ file: String, in path: String) throws {
         let parts = file.split(separator: "/", omittingEmptySubsequences: false)
         guard !file.isEmpty, parts.count <= 16, parts.allSatisfy({ isSafeComponent(String($0)) }) else {
-            throw CompareError.unreadable(path: path, detail: "file path \"\(file.prefix(80))\" must be relative, inside the "
-                + "data folder, made of safe names (letters, digits, '.', '_', '-', '+'), with no '..'")
+            throw CompareError.unreadable(path: path, detail: "file path \"\(file.prefix(80))\" must be relative, "
+                + "inside the data folder, made of safe names (letters, digits, '.', '_', '-', '+'), with no '..'")
         }
     }
 
@@ -44,7 +46,8 @@ enum SafeNames {
         let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path
         let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
         guard resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
-            throw CompareError.unreadable(path: path, detail: "resolves to \(resolved), outside the data folder \(root)")
+            throw CompareError.unreadable(path: path,
+                                          detail: "resolves to \(resolved), outside the data folder \(root)")
         }
         return path
     }

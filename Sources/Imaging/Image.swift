@@ -18,7 +18,9 @@ public struct Size: Hashable, Codable, Sendable, CustomStringConvertible {
     public static let maximumSide = 1_000_000
 
     /// Whether both sides are 1 to `maximumSide`.
-    public var isValidOutputSize: Bool { (1 ... Size.maximumSide).contains(width) && (1 ... Size.maximumSide).contains(height) }
+    public var isValidOutputSize: Bool {
+        (1 ... Size.maximumSide).contains(width) && (1 ... Size.maximumSide).contains(height)
+    }
 
     /// Parses `WxH` (as the CLI's `--size` and `--resize` take it); nil unless both are integers from 1 to
     /// `maximumSide`.

@@ -88,9 +88,9 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
     func iterations(atStage index: Int) -> Int { coarseToFine && sizes == nil && index < stages.count - 1 ? 2 * iterations : iterations }
 
     /// Checks every field against its range, naming the CLI flag of any bad value: size and sizes 16–4096 (at
-    /// most 8 sizes), iterations 1–100000, weights 0–1e12 (finite), per-layer weights 0–1e6 (one per style layer),
-    /// style scale in (0, 4], learning rate in (0, 1e6], blend weights 0–1e6 (not all zero), and at least one layer
-    /// of each kind. Layer names are checked against the network when it runs.
+    /// most 8 sizes), iterations 1–100000, weights 0–1e12 (finite), per-layer weights 0–1e6 (one per style
+    /// layer), style scale in (0, 4], learning rate in (0, 1e6], blend weights 0–1e6 (not all zero), and at
+    /// least one layer of each kind. Layer names are checked against the network when it runs.
     public func validate() throws {
         let check = RangeCheck(NeuralError.invalidParameter)
         try check.int("--size", size, 16 ... 4096)
@@ -111,11 +111,13 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
         if let blend = styleBlend {
             for v in blend { try check.real("--style-blend", v, 0 ... 1e6) }
             guard blend.contains(where: { $0 > 0 }) else {
-                throw NeuralError.invalidParameter(flag: "--style-blend", value: "all zero", expected: "some weight above 0")
+                throw NeuralError.invalidParameter(flag: "--style-blend", value: "all zero",
+                                                   expected: "some weight above 0")
             }
         }
         guard !contentLayers.isEmpty, !styleLayers.isEmpty, contentLayers.count + styleLayers.count <= 64 else {
-            throw NeuralError.invalidParameter(flag: "--content-layers/--style-layers", value: "\(contentLayers.count + styleLayers.count) layers",
+            throw NeuralError.invalidParameter(flag: "--content-layers/--style-layers",
+                                               value: "\(contentLayers.count + styleLayers.count) layers",
                                                expected: "at least one of each, at most 64 in all")
         }
     }

@@ -10,7 +10,8 @@ public func synthesize(_ texture: Image, size: Size, _ p: QuiltingParameters = Q
                        progress: ProgressSink? = nil) throws -> QuiltingResult {
     guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
     guard size.isValidOutputSize else {
-        throw QuiltingError.invalidParameter(flag: "--size", value: "\(size)", expected: "WxH with sides of 1 to \(Size.maximumSide)")
+        throw QuiltingError.invalidParameter(flag: "--size", value: "\(size)",
+                                             expected: "WxH with sides of 1 to \(Size.maximumSide)")
     }
     try p.validate(exemplarSize: texture.size)
     var clock = Stopwatch()

@@ -10,7 +10,9 @@ package struct RangeCheck<Failure: Error> {
     package init(_ failure: @escaping (String, String, String) -> Failure) { self.failure = failure }
 
     package func int(_ flag: String, _ value: Int, _ range: ClosedRange<Int>) throws {
-        guard range.contains(value) else { throw failure(flag, "\(value)", "\(range.lowerBound) to \(range.upperBound)") }
+        guard range.contains(value) else {
+            throw failure(flag, "\(value)", "\(range.lowerBound) to \(range.upperBound)")
+        }
     }
 
     package func int(_ flag: String, _ value: Int?, _ range: ClosedRange<Int>) throws {

@@ -41,9 +41,12 @@ struct CompareRun: ParsableCommand {
                                             executable: currentExecutable(), weights: vgg)
             let quiet = quiet
             let results: [CellResult]
-            do { results = try runComparison(options) { if !quiet { print($0) } } } catch CompareError.interrupted(let signal, let done, let total) {
+            do {
+                results = try runComparison(options) { if !quiet { print($0) } }
+            } catch CompareError.interrupted(let signal, let done, let total) {
                 // Stopped by the user or the scheduler: say so, and exit as a process killed by that signal would.
-                FileHandle.standardError.write(Data("stylelab: \(CompareError.interrupted(signal: signal, finished: done, of: total))\n".utf8))
+                let message = "stylelab: \(CompareError.interrupted(signal: signal, finished: done, of: total))\n"
+                FileHandle.standardError.write(Data(message.utf8))
                 throw ExitCode(128 + signal)
             }
             if !quiet {

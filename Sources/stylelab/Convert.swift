@@ -22,7 +22,8 @@ struct Convert: ParsableCommand {
 
     func validate() throws {
         if let resize, Size(parsing: resize) == nil {
-            throw ValidationError("--resize takes WxH with sides of 1 to \(Size.maximumSide), e.g. 256x256; got \(resize)")
+            throw ValidationError("--resize takes WxH with sides of 1 to \(Size.maximumSide), "
+                + "e.g. 256x256; got \(resize)")
         }
         if resize != nil && fit != nil { throw ValidationError("give --resize or --fit, not both") }
         if let fit, !(1 ... Size.maximumSide).contains(fit) {
@@ -42,8 +43,8 @@ struct Convert: ParsableCommand {
             var image = try Image(contentsOf: input, limits: inputOptions.limits)
             let method = ResamplingMethod(rawValue: method) ?? .bicubic
             if let target = resize.flatMap(Size.init(parsing:)) ?? fit.map(image.sizeFitting(longestSide:)) {
-                try inputOptions.checkMemory(image.memoryToResize(to: target), task: "convert", driver: "a \(target) result",
-                                             hint: "use a smaller --resize or --fit")
+                try inputOptions.checkMemory(image.memoryToResize(to: target), task: "convert",
+                                             driver: "a \(target) result", hint: "use a smaller --resize or --fit")
             }
             if let size = resize.flatMap(Size.init(parsing:)) { image = image.resized(to: size, method: method) }
             if let fit { image = image.resized(to: image.sizeFitting(longestSide: fit), method: method) }

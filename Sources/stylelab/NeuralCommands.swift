@@ -172,14 +172,19 @@ struct NeuralTransfer: ParsableCommand {
             let p = try parameters(styleCount: stylePaths.count)
             try p.validate()
             guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
-            guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 (never) or more, got \(saveEvery)") }
+            guard saveEvery >= 0 else {
+                throw ValidationError("--save-every must be 0 (never) or more, got \(saveEvery)")
+            }
             try refuseOverwritingInputs([content] + stylePaths, with: [output, lossLog, summary])
             let contentImage = try Image(contentsOf: content, limits: input.limits)
             let styleImages = try stylePaths.map { try Image(contentsOf: $0, limits: input.limits) }
-            let estimate = try input.checkMemory(StyleTransferMemory.styleTransfer(content: contentImage.size, styles: styleImages.map(\.size), p),
-                                  task: "neural", driver: "a \(p.stages.max() ?? p.size)-pixel output with \(styleImages.count) style(s)",
-                                  hint: "use a smaller --size")
-            let net: any FeatureNetwork = network == "random" ? RandomMultiScaleNetwork(seed: seed) : VGG19(try loadVGG(weights), pooling: p.pooling)
+            let driver = "a \(p.stages.max() ?? p.size)-pixel output with \(styleImages.count) style(s)"
+            let estimate = try input.checkMemory(StyleTransferMemory.styleTransfer(content: contentImage.size,
+                                                                                   styles: styleImages.map(\.size), p),
+                                                 task: "neural", driver: driver, hint: "use a smaller --size")
+            let net: any FeatureNetwork = network == "random"
+                ? RandomMultiScaleNetwork(seed: seed)
+                : VGG19(try loadVGG(weights), pooling: p.pooling)
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
             let result = try styleTransfer(content: contentImage, styles: styleImages, network: net, p,
                                            progress: ProgressBar(quiet: quiet).sink,

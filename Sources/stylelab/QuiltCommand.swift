@@ -40,7 +40,8 @@ struct QuiltingOptions: ParsableArguments {
     func readTexture() throws -> Image { try Image(contentsOf: texturePath, limits: input.limits) }
 
     /// Writes the image and every requested companion file.
-    func write(_ result: QuiltingResult, summary summaryValue: QuiltingSummary, estimatedMb: Double, inputs: [String]) throws {
+    func write(_ result: QuiltingResult, summary summaryValue: QuiltingSummary, estimatedMb: Double,
+               inputs: [String]) throws {
         try refuseOverwritingInputs(inputs, with: [output, sourceMap, seams, summary])
         try result.image.write(to: output)
         if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
@@ -76,11 +77,14 @@ struct QuiltSynthesize: ParsableCommand {
             let texture = try options.readTexture()
             let parameters = options.parameters, output = Size(parsing: size) ?? Size(width: 1, height: 1)
             try parameters.validate(exemplarSize: texture.size)
-            let estimate = try options.input.checkMemory(QuiltingMemory.synthesis(texture: texture.size, channels: texture.channels,
-                                                                   output: output, parameters),
-                                          task: "quilt synthesize", driver: "a \(output) output from a \(texture.size) texture",
-                                          hint: "use a smaller --size or texture")
-            let result = try synthesize(texture, size: output, parameters, progress: ProgressBar(quiet: options.quiet).sink)
+            let driver = "a \(output) output from a \(texture.size) texture"
+            let estimate = try options.input.checkMemory(QuiltingMemory.synthesis(texture: texture.size,
+                                                                                  channels: texture.channels,
+                                                                                  output: output, parameters),
+                                                         task: "quilt synthesize", driver: driver,
+                                                         hint: "use a smaller --size or texture")
+            let result = try synthesize(texture, size: output, parameters,
+                                        progress: ProgressBar(quiet: options.quiet).sink)
             try options.write(result, summary: QuiltingSummary(result, synthesis: parameters), estimatedMb: estimate,
                               inputs: [options.texturePath])
         }
@@ -128,13 +132,16 @@ struct QuiltTransfer: ParsableCommand {
                 inputs += paths
             }
             try p.validate(textureSize: texture.size)
-            let estimate = try options.input.checkMemory(QuiltingMemory.transfer(texture: texture.size, channels: texture.channels,
-                                                                  target: targetImage.size, p),
-                                          task: "quilt transfer", driver: "a \(targetImage.size) target, a \(texture.size) texture",
-                                          hint: "use a smaller target or texture")
+            let driver = "a \(targetImage.size) target, a \(texture.size) texture"
+            let estimate = try options.input.checkMemory(QuiltingMemory.transfer(texture: texture.size,
+                                                                                 channels: texture.channels,
+                                                                                 target: targetImage.size, p),
+                                                         task: "quilt transfer", driver: driver,
+                                                         hint: "use a smaller target or texture")
             let result = try transfer(texture, onto: targetImage, p, textureMap: maps?.0, targetMap: maps?.1,
                                       progress: ProgressBar(quiet: options.quiet).sink)
-            try options.write(result, summary: QuiltingSummary(result, transfer: p), estimatedMb: estimate, inputs: inputs)
+            try options.write(result, summary: QuiltingSummary(result, transfer: p), estimatedMb: estimate,
+                              inputs: inputs)
         }
     }
 }

@@ -42,7 +42,8 @@ enum StyleLabVersion {
 struct InputOptions: ParsableArguments {
     @Option(help: "Refuse images with more pixels than this (checked from the header, before decoding).")
     var maxPixels: Int = 64_000_000
-    @Option(help: "Refuse a run whose memory estimate exceeds this, e.g. 8G or 512M (default: 80 % of physical memory).")
+    @Option(help: ArgumentHelp("Refuse a run whose memory estimate exceeds this, e.g. 8G or 512M "
+                               + "(default: 80 % of physical memory)."))
     var maxMemory: String?
 
     func validate() throws {
