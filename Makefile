@@ -3,18 +3,19 @@
 
 SWIFT      ?= swift
 DEB_PKGS   := libflann-dev libopenblas-dev libpng-dev libjpeg-dev
-# Release builds target the building CPU's vector extensions when it has them, so that fused multiply-add is one
-# instruction rather than a library call per element (2.7 ns vs 0.09 ns measured here): Skylake-AVX512 when the
-# CPU has AVX-512 F/BW/DQ/VL, else Haswell (AVX2 + FMA), else nothing. `make build NATIVE_FLAGS=` forces a
-# portable build; a binary built with these flags runs only on CPUs that have them.
-CPU_FLAGS  := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
-ifneq ($(and $(filter avx512f,$(CPU_FLAGS)),$(filter avx512bw,$(CPU_FLAGS)),$(filter avx512dq,$(CPU_FLAGS)),$(filter avx512vl,$(CPU_FLAGS))),)
-NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc skylake-avx512 -Xcc -march=skylake-avx512
-else ifneq ($(and $(filter avx2,$(CPU_FLAGS)),$(filter fma,$(CPU_FLAGS))),)
-NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell
+# Release builds are portable: they run on any x86-64, and the hot kernels (Sources/CKernels) pick AVX-512, AVX2
+# or the baseline at run time. `make build NATIVE=1` tunes the Swift code to the building CPU as well (into
+# .build-native); such a binary runs only on CPUs with the building CPU's instruction set.
+NATIVE     ?= 0
+ifeq ($(NATIVE),1)
+NATIVE_FLAGS := --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
+BUILD_DIR  := .build-native/release
+else
+NATIVE_FLAGS :=
+BUILD_DIR  := .build/release
 endif
 RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)
-STYLELAB   := .build/release/stylelab
+STYLELAB   := $(BUILD_DIR)/stylelab
 DEMO_OUT   ?= demo-out
 
 .PHONY: setup browser build test demo bench fuzz clean
@@ -48,7 +49,7 @@ test: setup browser
 # Benchmarks print a table and write bench-out/results.json; `make bench BENCH_ARGS=search` runs one suite.
 bench: setup
 	$(RELEASE) --product stylelab-bench
-	.build/release/stylelab-bench $(BENCH_ARGS)
+	$(BUILD_DIR)/stylelab-bench $(BENCH_ARGS)
 
 # The main job: every method on the embedded set (datasets/runs/demo.json); ends with the paths of index.html and
 # grid.png. A rerun keeps finished cells; `make demo DEMO_FLAGS=--force` redoes them.

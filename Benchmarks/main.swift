@@ -16,6 +16,8 @@ if harness.wants("search") { try benchmarkSearch(&harness, quick: quick) }
 if harness.wants("quilting") { try benchmarkQuilting(&harness) }
 if harness.wants("analogy") { try benchmarkAnalogies(&harness, quick: quick) }
 if harness.wants("neural") { try benchmarkNeural(&harness, quick: quick) }
+// Quality of the defaults on the shared datasets; only when asked for by name (it reads ../shared).
+if harness.filter?.lowercased() == "defaults" { try benchmarkDefaults(&harness) }
 
 try? FileManager.default.createDirectory(atPath: "bench-out", withIntermediateDirectories: true)
 try harness.writeJSON(to: "bench-out/results.json")

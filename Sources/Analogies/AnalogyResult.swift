@@ -58,6 +58,8 @@ public struct AnalogySummary: Codable, Sendable {
     public var meanMatchDistance: Double
     public var sourceCoverage: Double
     public var parameters: AnalogyParameters
+    /// The `AnalogyPreset` the parameters started from, when one was named (set by the caller).
+    public var preset: String?
     /// The run's memory: what `AnalogyMemory` estimated beforehand, and the process's peak (both set by the caller).
     public var estimatedMemoryMb: Double?
     public var peakRssMb: Double?

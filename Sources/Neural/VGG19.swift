@@ -20,8 +20,8 @@ public final class VGG19: FeatureNetwork {
 
     public static func index(of name: String) -> Int? { layers.firstIndex { $0.name == name } }
     public var layerNames: [String] { VGG19.layers.map(\.name) }
-    public var normalisation: InputNormalisation { weights.normalisation }
-    public var source: String { weights.source }
+    public let normalisation: InputNormalisation
+    public let source: String
     /// neural-style's σ = 0.001 (of a 0–1 image): VGG's biases keep even a flat start away from a zero gradient.
     public var initialNoise: Float { 0.001 * normalisation.scale }
     public func minimumSide(forLayer index: Int) -> Int { VGG19.minimumSide(forLayer: index) }
@@ -31,23 +31,37 @@ public final class VGG19: FeatureNetwork {
         1 << layers.prefix(index).filter { if case .pool = $0.kind { return true } else { return false } }.count
     }
 
-    public let weights: VGG19Weights
-    public let pooling: Pooling
-    private let convolutions: [Convolution]
-    private var columns: [Float] = []
+    /// How the 3 × 3 convolutions are computed: Winograd F(2 × 2, 3 × 3) on sgemm (the default: 2.25× fewer
+    /// multiplications), or im2col + sgemm, the reference it is tested and benchmarked against.
+    public enum ConvolutionAlgorithm: String, Sendable { case winograd, im2col }
 
-    public init(_ weights: VGG19Weights, pooling: Pooling = .max) {
-        self.weights = weights
+    public let pooling: Pooling
+    public let algorithm: ConvolutionAlgorithm
+    private let convolutions: [Convolution]
+    private let winograd: [WinogradConvolution]
+    private var columns: [Float] = []
+    private var workspace = WinogradWorkspace()
+
+    public init(_ weights: VGG19Weights, pooling: Pooling = .max, algorithm: ConvolutionAlgorithm = .winograd) {
+        normalisation = weights.normalisation
+        source = weights.source
+        convolutionCount = weights.layers.count
         self.pooling = pooling
-        convolutions = weights.layers.map(Convolution.init)
+        self.algorithm = algorithm
+        convolutions = algorithm == .im2col ? weights.layers.map(Convolution.init) : []
+        winograd = algorithm == .winograd ? weights.layers.map(WinogradConvolution.init) : []
     }
+
+    /// The number of convolutions the weights hold. (The weights themselves are not kept: each convolution holds
+    /// what it needs, Winograd's transformed filters or im2col's matrix.)
+    private let convolutionCount: Int
 
     /// How many layers these weights reach (an exclusive bound on layer indices): every layer whose convolutions
     /// the file holds, with the ReLU and pooling that follow the last of them.
     public var deepestLayer: Int {
         var reachable = 0
         for (l, layer) in VGG19.layers.enumerated() {
-            if case .convolution(let i) = layer.kind, i >= convolutions.count { break }
+            if case .convolution(let i) = layer.kind, i >= convolutionCount { break }
             reachable = l + 1
         }
         return reachable
@@ -60,6 +74,7 @@ public final class VGG19: FeatureNetwork {
         for l in 0 ... last {
             let x = l == 0 ? input : activations[l - 1]
             switch VGG19.layers[l].kind {
+            case .convolution(let i) where algorithm == .winograd: winograd[i].forward(x, into: &activations[l], workspace: &workspace)
             case .convolution(let i): convolutions[i].forward(x, into: &activations[l], columns: &columns)
             case .relu: Activation.relu(x, into: &activations[l])
             case .pool: Activation.pool(x, pooling, into: &activations[l])
@@ -85,7 +100,12 @@ public final class VGG19: FeatureNetwork {
             let below = l == 0 ? input : activations[l - 1]
             switch VGG19.layers[l].kind {
             case .convolution(let i):
-                convolutions[i].backward(g, inputShape: (below.channels, below.height, below.width), into: &next, columns: &columns)
+                if algorithm == .winograd {
+                    winograd[i].backward(g, into: &next, workspace: &workspace)
+                } else {
+                    convolutions[i].backward(g, inputShape: (below.channels, below.height, below.width), into: &next,
+                                             columns: &columns)
+                }
                 swap(&g, &next)
             case .relu:
                 Activation.reluBackward(&g, output: activations[l])

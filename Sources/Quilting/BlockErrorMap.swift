@@ -1,3 +1,4 @@
+import CKernels
 import Imaging
 
 /// A rectangle of a block (in block coordinates) and the pixels a candidate block should match there.
@@ -29,8 +30,9 @@ struct TemplateRegion {
 /// from an integral image of Σ_c T², the last is a constant, and the cross term — the only costly one — is a
 /// correlation of the exemplar with the template, computed for a whole row of candidates at a time: for each
 /// template pixel, one multiply-add of a template value with a contiguous run of exemplar pixels (16 lanes wide,
-/// fused multiply-add). Rows of candidates run in parallel; each row's sums run in a fixed order, so the result
-/// does not depend on the thread count.
+/// in the C kernels of `CKernels`, dispatched to the CPU's widest vectors, and never fused, so every machine gets
+/// the same bytes). Rows of candidates run in parallel; each row's sums run in a fixed order, so the result does
+/// not depend on the thread count.
 ///
 /// (An im2col + GEMM formulation does the same multiply-adds through OpenBLAS; measured here it was 2× slower,
 /// because its output is as large as its work and must be written, zeroed and read back.)
@@ -177,8 +179,8 @@ final class BlockErrorMap {
             Parallel.forEach(candidateHeight, threads: threads) { v in
                 for c in 0 ..< channels {
                     for dy in 0 ..< h {
-                        multiplyAddShifted(t.base + c * n + (v + ry + dy) * width + rx, weights: kernel.base + c * kn + dy * w,
-                                           count: w, into: out.base + v * columns, length: columns)
+                        sl_multiply_add_shifted(t.base + c * n + (v + ry + dy) * width + rx, kernel.base + c * kn + dy * w,
+                                                w, out.base + v * columns, columns)
                     }
                 }
             }
@@ -208,91 +210,17 @@ final class BlockErrorMap {
                             // All four candidates use this row: template rows r, r − 1, r − 2, r − 3.
                             let w0 = weights + (r + 3) * w, w1 = weights + (r + 2) * w
                             let w2 = weights + (r + 1) * w, w3 = weights + r * w
-                            multiplyAddShiftedFour(row, weights: (w0, w1, w2, w3), count: w,
-                                                   into: out.base + v0 * columns, stride: columns)
+                            sl_multiply_add_shifted_four(row, w0, w1, w2, w3, w, out.base + v0 * columns, columns)
                         } else {
                             // The group's first and last rows reach only some candidates: one at a time.
                             for i in max(0, r - h + 1) ... min(3, r) {
-                                multiplyAddShifted(row, weights: weights + (r - i + 3) * w, count: w,
-                                                   into: out.base + (v0 + i) * columns, length: columns)
+                                sl_multiply_add_shifted(row, weights + (r - i + 3) * w, w, out.base + (v0 + i) * columns,
+                                                        columns)
                             }
                         }
                     }
                 }
             }
         }
-    }
-}
-
-/// For i < 4: accumulator[i·stride + u] += Σ_{dx < count} weights_i[dx] · row[u + dx], for u < stride (a
-/// multiple of 32). Two pixel vectors and four broadcast weights feed eight fused multiply-adds per step.
-@inline(__always)
-private func multiplyAddShiftedFour(_ row: UnsafePointer<Float>,
-                                    weights: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
-                                    count: Int, into accumulator: UnsafeMutablePointer<Float>, stride: Int) {
-    typealias Lanes = SIMD16<Float>
-    let raw = UnsafeRawPointer(row), size = MemoryLayout<Float>.stride, lane = Lanes.scalarCount * size
-    var u = 0
-    while u < stride {
-        let a0 = UnsafeMutableRawPointer(accumulator + u), a1 = UnsafeMutableRawPointer(accumulator + stride + u)
-        let a2 = UnsafeMutableRawPointer(accumulator + 2 * stride + u), a3 = UnsafeMutableRawPointer(accumulator + 3 * stride + u)
-        var s00 = a0.loadUnaligned(as: Lanes.self), s01 = a0.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
-        var s10 = a1.loadUnaligned(as: Lanes.self), s11 = a1.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
-        var s20 = a2.loadUnaligned(as: Lanes.self), s21 = a2.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
-        var s30 = a3.loadUnaligned(as: Lanes.self), s31 = a3.loadUnaligned(fromByteOffset: lane, as: Lanes.self)
-        for dx in 0 ..< count {
-            let p0 = raw.loadUnaligned(fromByteOffset: (u + dx) * size, as: Lanes.self)
-            let p1 = raw.loadUnaligned(fromByteOffset: (u + dx) * size + lane, as: Lanes.self)
-            let k0 = Lanes(repeating: weights.0[dx]), k1 = Lanes(repeating: weights.1[dx])
-            let k2 = Lanes(repeating: weights.2[dx]), k3 = Lanes(repeating: weights.3[dx])
-            s00.addProduct(k0, p0); s01.addProduct(k0, p1)
-            s10.addProduct(k1, p0); s11.addProduct(k1, p1)
-            s20.addProduct(k2, p0); s21.addProduct(k2, p1)
-            s30.addProduct(k3, p0); s31.addProduct(k3, p1)
-        }
-        a0.storeBytes(of: s00, as: Lanes.self); a0.storeBytes(of: s01, toByteOffset: lane, as: Lanes.self)
-        a1.storeBytes(of: s10, as: Lanes.self); a1.storeBytes(of: s11, toByteOffset: lane, as: Lanes.self)
-        a2.storeBytes(of: s20, as: Lanes.self); a2.storeBytes(of: s21, toByteOffset: lane, as: Lanes.self)
-        a3.storeBytes(of: s30, as: Lanes.self); a3.storeBytes(of: s31, toByteOffset: lane, as: Lanes.self)
-        u += 2 * Lanes.scalarCount
-    }
-}
-
-/// accumulator[u] += Σ_{dx < count} weights[dx] · row[u + dx], for u < length (a multiple of 32).
-/// Four 16-lane accumulators at a time, so that each broadcast weight feeds four fused multiply-adds (one AVX-512
-/// instruction each, or two AVX2 ones).
-@inline(__always)
-private func multiplyAddShifted(_ row: UnsafePointer<Float>, weights: UnsafePointer<Float>, count: Int,
-                                into accumulator: UnsafeMutablePointer<Float>, length: Int) {
-    typealias Lanes = SIMD16<Float>
-    let raw = UnsafeRawPointer(row), out = UnsafeMutableRawPointer(accumulator), size = MemoryLayout<Float>.stride
-    let lane = Lanes.scalarCount * size
-    var u = 0
-    while u + 4 * Lanes.scalarCount <= length {
-        let at = u * size
-        var s0 = out.loadUnaligned(fromByteOffset: at, as: Lanes.self)
-        var s1 = out.loadUnaligned(fromByteOffset: at + lane, as: Lanes.self)
-        var s2 = out.loadUnaligned(fromByteOffset: at + 2 * lane, as: Lanes.self)
-        var s3 = out.loadUnaligned(fromByteOffset: at + 3 * lane, as: Lanes.self)
-        for dx in 0 ..< count {
-            let weight = Lanes(repeating: weights[dx]), base = at + dx * size
-            s0.addProduct(weight, raw.loadUnaligned(fromByteOffset: base, as: Lanes.self))
-            s1.addProduct(weight, raw.loadUnaligned(fromByteOffset: base + lane, as: Lanes.self))
-            s2.addProduct(weight, raw.loadUnaligned(fromByteOffset: base + 2 * lane, as: Lanes.self))
-            s3.addProduct(weight, raw.loadUnaligned(fromByteOffset: base + 3 * lane, as: Lanes.self))
-        }
-        out.storeBytes(of: s0, toByteOffset: at, as: Lanes.self)
-        out.storeBytes(of: s1, toByteOffset: at + lane, as: Lanes.self)
-        out.storeBytes(of: s2, toByteOffset: at + 2 * lane, as: Lanes.self)
-        out.storeBytes(of: s3, toByteOffset: at + 3 * lane, as: Lanes.self)
-        u += 4 * Lanes.scalarCount
-    }
-    while u < length {
-        var sum = out.loadUnaligned(fromByteOffset: u * size, as: Lanes.self)
-        for dx in 0 ..< count {
-            sum.addProduct(Lanes(repeating: weights[dx]), raw.loadUnaligned(fromByteOffset: (u + dx) * size, as: Lanes.self))
-        }
-        out.storeBytes(of: sum, toByteOffset: u * size, as: Lanes.self)
-        u += Lanes.scalarCount
     }
 }

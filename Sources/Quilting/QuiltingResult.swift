@@ -40,6 +40,8 @@ public struct QuiltingSummary: Codable, Sendable {
     public var sourceCoverage: Double
     public var synthesis: QuiltingParameters?
     public var transfer: TransferParameters?
+    /// How the block was chosen when the caller did not give one (set by the caller).
+    public var blockChoice: String?
     /// The run's memory: what `QuiltingMemory` estimated beforehand, and the process's peak (both set by the caller).
     public var estimatedMemoryMb: Double?
     public var peakRssMb: Double?

@@ -15,18 +15,23 @@ struct AnalogyCommand: ParsableCommand {
         subcommands: [AnalogyRun.self, AnalogyTexture.self], defaultSubcommand: AnalogyRun.self)
 }
 
-/// Options shared by the analogy commands; defaults come from `AnalogyParameters`.
+/// Options shared by the analogy commands; defaults come from `AnalogyParameters`, or from `--preset`, and every
+/// flag given overrides them.
 struct AnalogyOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output B′.") var output: String
-    @Option(help: "Coherence κ (0 = always the approximate match).") var kappa: Float = AnalogyParameters().kappa
+    @Option(help: ArgumentHelp("The paper's application: "
+        + AnalogyPreset.allCases.map(\.rawValue).joined(separator: ", ") + " (sets κ, remapping, features, colour)."))
+    var preset: String?
+    @Option(help: "Coherence κ (0 = always the approximate match).") var kappa: Float?
     @Option(help: "Pyramid levels (default: automatic, coarsest ≥ 16 px).") var levels: Int?
-    @Option(help: "Features: luminance, rgb or steerable.") var features: String = "luminance"
-    @Flag(help: "Do not remap A and A′ to B's luminance statistics.") var noRemap = false
-    @Option(help: "BestApproximateMatch: flann or exact.") var search: String = "flann"
+    @Option(help: "Features: luminance, rgb or steerable.") var features: String?
+    @Flag(inversion: .prefixedNo, help: "Remap A and A′ to B's luminance statistics (--no-remap: do not).") var remap: Bool?
+    @Option(help: "BestApproximateMatch: flann or exact.") var search: String?
     @Option(help: "PCA dimensions for FLANN (default: 99.9 % of the variance).") var pcaDims: Int?
-    @Option(help: "FLANN checks per query.") var checks: Int = AnalogyParameters().checks
-    @Option(help: "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off).") var sourceWeight: Float = 1
-    @Flag(help: "Take B′'s colour from A′ (colourisation) instead of from B.") var chromaFromAPrime = false
+    @Option(help: "FLANN checks per query.") var checks: Int?
+    @Option(help: "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off).") var sourceWeight: Float?
+    @Flag(inversion: .prefixedNo, help: "Take B′'s colour from A′ (colourisation) instead of from B.")
+    var chromaFromAPrime: Bool?
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Threads (default: all cores); the output does not depend on it.") var threads: Int?
     @Option(help: "Write the colour-coded source map s here.") var sourceMap: String?
@@ -37,14 +42,33 @@ struct AnalogyOptions: ParsableArguments {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        guard AnalogyFeatures(rawValue: features) != nil else { throw ValidationError("--features must be luminance, rgb or steerable; got \(features)") }
-        guard AnalogySearch(rawValue: search) != nil else { throw ValidationError("--search must be flann or exact; got \(search)") }
+        if let preset, AnalogyPreset(rawValue: preset) == nil {
+            let names = AnalogyPreset.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--preset must be one of \(names); got \(preset)")
+        }
+        if let features, AnalogyFeatures(rawValue: features) == nil {
+            throw ValidationError("--features must be luminance, rgb or steerable; got \(features)")
+        }
+        if let search, AnalogySearch(rawValue: search) == nil {
+            throw ValidationError("--search must be flann or exact; got \(search)")
+        }
     }
 
+    /// The preset's parameters (or the defaults), with every flag given written over them.
     var parameters: AnalogyParameters {
-        AnalogyParameters(kappa: kappa, levels: levels, features: AnalogyFeatures(rawValue: features) ?? .luminance,
-                          remapLuminance: !noRemap, search: AnalogySearch(rawValue: search) ?? .flann, pcaDimensions: pcaDims,
-                          checks: checks, sourceWeight: sourceWeight, chromaFromAPrime: chromaFromAPrime, seed: seed, threads: threads)
+        var p = preset.flatMap(AnalogyPreset.init(rawValue:))?.parameters ?? AnalogyParameters()
+        if let kappa { p.kappa = kappa }
+        if let levels { p.levels = levels }
+        if let features = features.flatMap(AnalogyFeatures.init(rawValue:)) { p.features = features }
+        if let remap { p.remapLuminance = remap }
+        if let search = search.flatMap(AnalogySearch.init(rawValue:)) { p.search = search }
+        if let pcaDims { p.pcaDimensions = pcaDims }
+        if let checks { p.checks = checks }
+        if let sourceWeight { p.sourceWeight = sourceWeight }
+        if let chromaFromAPrime { p.chromaFromAPrime = chromaFromAPrime }
+        p.seed = seed
+        if let threads { p.threads = threads }
+        return p
     }
 
     func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: input.limits) }
@@ -68,6 +92,7 @@ struct AnalogyOptions: ParsableArguments {
         }
         if let summary {
             var value = AnalogySummary(result, parameters: parameters)
+            value.preset = preset
             value.estimatedMemoryMb = estimatedMb
             value.peakRssMb = peakResidentMegabytes()
             try value.summaryJSON().writeAtomically(to: summary)

@@ -85,7 +85,7 @@ struct NeuralFeatures: ParsableCommand {
             guard min(picture.width, picture.height) >= minimum else {
                 throw NeuralError.tooSmall(role: "image", size: picture.size, layer: VGG19.layers[deepest].name, minimum: minimum)
             }
-            let activations = vgg.forward(Tensor(networkInput: picture, normalisation: vgg.weights.normalisation), through: deepest)
+            let activations = vgg.forward(Tensor(networkInput: picture, normalisation: vgg.normalisation), through: deepest)
             var table: [String: [String: Double]] = [:]
             for (name, i) in zip(names, indices) {
                 let v = activations[i].values
@@ -97,7 +97,7 @@ struct NeuralFeatures: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: ["layers": table], options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print("weights: \(vgg.weights.source)")
+                print("weights: \(vgg.source)")
                 for name in names { if let s = table[name] { print(String(format: "%-8@ mean %10.4f  std %10.4f  max %10.4f", name as NSString, s["mean"]!, s["std"]!, s["max"]!)) } }
             }
         }

@@ -14,7 +14,7 @@ struct QuiltCommand: ParsableCommand {
 struct QuiltingOptions: ParsableArguments {
     @Option(name: .customLong("texture"), help: "The exemplar texture.") var texturePath: String
     @Option(name: .shortAndLong, help: "Output image.") var output: String
-    @Option(help: "Block size B in pixels.") var block: Int = QuiltingParameters().blockSize
+    @Option(help: "Block size B in pixels (default: 36 for synthesis; fitted to the target for transfer).") var block: Int?
     @Option(help: "Overlap O in pixels (default B/6).") var overlap: Int?
     @Option(help: "Pick among blocks within (1 + t) of the least error.") var tolerance: Float = QuiltingParameters().tolerance
     @Option(help: "Block search: exhaustive, flann (approximate, PCA + kd-trees) or naive (the slow reference).")
@@ -33,7 +33,7 @@ struct QuiltingOptions: ParsableArguments {
     }
 
     var parameters: QuiltingParameters {
-        QuiltingParameters(blockSize: block, overlap: overlap, tolerance: tolerance,
+        QuiltingParameters(blockSize: block ?? QuiltingParameters().blockSize, overlap: overlap, tolerance: tolerance,
                            search: BlockSearch(rawValue: search) ?? .exhaustive, wrap: wrap, seed: seed, threads: threads)
     }
 
@@ -131,6 +131,12 @@ struct QuiltTransfer: ParsableCommand {
                 maps = (try Image(contentsOf: paths[0], limits: limits), try Image(contentsOf: paths[1], limits: limits))
                 inputs += paths
             }
+            var blockChoice: String? = nil
+            if options.block == nil {
+                p.quilting.blockSize = TransferParameters.blockSize(forTarget: targetImage.size)
+                blockChoice = "block \(p.quilting.blockSize) for the \(targetImage.size) target: a sixteenth of its shorter "
+                    + "side, within 8–36 (--block sets it)"
+            }
             try p.validate(textureSize: texture.size)
             let driver = "a \(targetImage.size) target, a \(texture.size) texture"
             let estimate = try options.input.checkMemory(QuiltingMemory.transfer(texture: texture.size,
@@ -140,8 +146,9 @@ struct QuiltTransfer: ParsableCommand {
                                                          hint: "use a smaller target or texture")
             let result = try transfer(texture, onto: targetImage, p, textureMap: maps?.0, targetMap: maps?.1,
                                       progress: ProgressBar(quiet: options.quiet).sink)
-            try options.write(result, summary: QuiltingSummary(result, transfer: p), estimatedMb: estimate,
-                              inputs: inputs)
+            var summary = QuiltingSummary(result, transfer: p)
+            summary.blockChoice = blockChoice
+            try options.write(result, summary: summary, estimatedMb: estimate, inputs: inputs)
         }
     }
 }

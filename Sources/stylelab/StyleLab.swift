@@ -11,7 +11,12 @@ struct StyleLab: ParsableCommand {
     /// Parses and runs; any user error (a bad option as much as a bad file) ends as one line on stderr and exit
     /// status 1. Help and version requests print as usual.
     static func main() {
-        BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
+        // Only commands that spend their time in OpenBLAS restart themselves to tune it: the restart costs a whole
+        // process start-up, more than a quilting run or a conversion takes.
+        let arguments = CommandLine.arguments.dropFirst()
+        if ["neural", "analogy", "metrics", "compare"].contains(arguments.first ?? "") || arguments.contains("flann") {
+            BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

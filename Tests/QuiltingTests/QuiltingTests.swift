@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 import Imaging
 @testable import Quilting
@@ -39,6 +40,33 @@ let smallTexture = SyntheticImage.naturalLooking(Size(width: 48, height: 40), se
         let one = try run(seed: 7, threads: 1)
         #expect(one == (try run(seed: 7, threads: 2)))
         #expect(one != (try run(seed: 8, threads: 2)))
+    }
+
+    /// The kernels' AVX-512, AVX2 and baseline clones give the same bytes (they fuse no multiply-add), so a
+    /// portable build, a host-tuned one and any other x86-64 produce the same quilt — synthesis and transfer, tall
+    /// templates (the four-rows kernel) and short ones. Levels this CPU lacks are not run: it says which ran.
+    @Test func everyKernelLevelGivesTheSameBytes() throws {
+        let best = Int(sl_kernels_level())
+        var outputs: [Int: [Float]] = [:]
+        defer { _ = sl_kernels_force(0) }
+        for level in 1 ... best {
+            #expect(sl_kernels_force(Int32(level)) == 1)
+            let quilt = try synthesize(smallTexture, size: Size(width: 80, height: 64), QuiltingParameters(blockSize: 16, seed: 3))
+            let transferred = try transfer(smallTexture, onto: SyntheticImage.naturalLooking(Size(width: 60, height: 44), seed: 4),
+                                           TransferParameters(quilting: QuiltingParameters(blockSize: 12, seed: 5), passes: 2))
+            // The error maps themselves, to the last bit: a tall template (the four-rows kernel) and a short one.
+            let map = BlockErrorMap(exemplar: smallTexture, blockSize: 12, candidates: Size(width: 37, height: 29), threads: 2)
+            let template = SyntheticImage.naturalLooking(Size(width: 12, height: 12), seed: 6)
+            let errors = map.errors(for: [TemplateRegion(x: 0, y: 0, pixels: template.cropped(x: 0, y: 0, width: 12, height: 12),
+                                                         weight: 1)])
+                + map.errors(for: [TemplateRegion(x: 0, y: 0, pixels: template.cropped(x: 0, y: 0, width: 12, height: 2), weight: 1)])
+            outputs[level] = quilt.image.samples + transferred.image.samples + errors
+        }
+        #expect(best >= 2, "this x86-64 has no AVX2: only the baseline clone was compared with itself")
+        for level in 2 ... max(2, best) where outputs[level] != nil {
+            let identical = outputs[level] == outputs[1]
+            #expect(identical, "kernel level \(level) gives other bytes than the baseline")
+        }
     }
 
     @Test func wrappingAllowsBlocksAsLargeAsTheTexture() throws {

@@ -157,6 +157,20 @@ func scratchFolder() -> String {
         #expect(run.status == 0, "\(run.standardError)")
         #expect(try Image(contentsOf: folder + "/t.png").size == Size(width: 60, height: 40))
     }
+
+    /// Without --block, transfer fits the block to the target and says so in the summary.
+    @Test func transferFitsItsBlockToTheTargetWhenNoneIsGiven() throws {
+        let folder = scratchFolder()
+        try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 60, height: 40), method: .area).write(to: folder + "/target.png")
+        try Image(contentsOf: texture).resized(to: Size(width: 48, height: 48), method: .area).write(to: folder + "/texture.png")
+        let run = try CLIRun(["quilt", "transfer", "--texture", folder + "/texture.png", "--target", folder + "/target.png",
+                              "--passes", "1", "--summary", folder + "/s.json", "-o", folder + "/t.png", "--quiet"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/s.json"))) as? [String: Any]
+        let block = (summary?["transfer"] as? [String: Any]).flatMap { ($0["quilting"] as? [String: Any])?["block_size"] as? Int }
+        #expect(block == 8 && (summary?["block_choice"] as? String)?.contains("block 8 for the 60x40 target") == true,
+                "\(String(describing: summary))")
+    }
 }
 
 @Suite struct AnalogyCLITests {
@@ -175,6 +189,28 @@ func scratchFolder() -> String {
         #expect(try Image(contentsOf: folder + "/levels/level-1.png").size == Size(width: 18, height: 15))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
         #expect(summary?["coherent_fraction"] is Double && summary?["timings"] is [Any])
+    }
+
+    /// A preset sets the paper's parameters for its application; a flag given beside it wins.
+    @Test func aPresetSetsTheApplicationsParametersAndFlagsOverrideIt() throws {
+        let folder = scratchFolder()
+        let photo = try Image(contentsOf: embeddedPhoto).resized(to: Size(width: 24, height: 20), method: .area)
+        try photo.write(to: folder + "/a.png")
+        try photo.gaussianBlurred(sigma: 1).write(to: folder + "/ap.png")
+        func parameters(_ extra: [String]) throws -> [String: Any]? {
+            let run = try CLIRun(["analogy", "--a", folder + "/a.png", "--a-prime", folder + "/ap.png", "--b", folder + "/a.png",
+                                  "--levels", "1", "--summary", folder + "/s.json", "-o", folder + "/bp.png", "--quiet"] + extra)
+            #expect(run.status == 0, "\(run.standardError)")
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/s.json"))) as? [String: Any]
+            return summary?["parameters"] as? [String: Any]
+        }
+        let preset = try parameters(["--preset", "learned-filter"])
+        #expect(preset?["kappa"] as? Double == 0 && preset?["remap_luminance"] as? Bool == false)
+        let overridden = try parameters(["--preset", "learned-filter", "--kappa", "2", "--remap"])
+        #expect(overridden?["kappa"] as? Double == 2 && overridden?["remap_luminance"] as? Bool == true)
+        let bad = try CLIRun(["analogy", "--a", folder + "/a.png", "--a-prime", folder + "/ap.png", "--b", folder + "/a.png",
+                              "--preset", "watercolour", "-o", folder + "/x.png"])
+        #expect(bad.status == 1 && bad.standardError.contains("learned-filter"))
     }
 
     @Test func mismatchedExamplesAreOneLine() throws {

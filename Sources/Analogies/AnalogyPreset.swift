@@ -1,0 +1,30 @@
+/// The paper's applications (Hertzmann et al. 2001, §4), each as the parameters it calls for. Explicit flags
+/// override a preset's fields; the summary records the preset.
+public enum AnalogyPreset: String, Codable, Sendable, CaseIterable {
+    /// A filter learned from an example pair (blur, emboss…): κ 0, no remapping (the filter is exact, and remapping
+    /// would change what it does), luminance with B's colour.
+    case learnedFilter = "learned-filter"
+    /// A photo and its painting teach a painting style: κ 5 for coherent strokes, luminance remapped to B's.
+    case artisticFilter = "artistic-filter"
+    /// A texture grown from an exemplar (A and B constant): a high κ keeps whole patches together.
+    case textureSynthesis = "texture-synthesis"
+    /// A = A′ = texture, B = target: κ 1, A′'s colour, no remapping (measured on the seed figure).
+    case textureTransfer = "texture-transfer"
+    /// A = label map of A′, B = a label map: the labels are colours, so RGB features and no remapping.
+    case textureByNumbers = "texture-by-numbers"
+    /// A = a low-pass copy of a sharp image A′, B = a blurry image: the learned filter's settings.
+    case superResolution = "super-resolution"
+    /// A = grey copy of a colour A′, B = grey: the chroma of the matched A′ pixels.
+    case colourisation
+
+    public var parameters: AnalogyParameters {
+        switch self {
+        case .learnedFilter, .superResolution: return AnalogyParameters(kappa: 0, remapLuminance: false)
+        case .artisticFilter: return AnalogyParameters(kappa: 5, remapLuminance: true)
+        case .textureSynthesis: return AnalogyParameters(kappa: 5, remapLuminance: false)
+        case .textureTransfer: return AnalogyParameters(kappa: 1, remapLuminance: false, chromaFromAPrime: true)
+        case .textureByNumbers: return AnalogyParameters(kappa: 5, features: .rgb, remapLuminance: false)
+        case .colourisation: return AnalogyParameters(kappa: 1, remapLuminance: false, chromaFromAPrime: true)
+        }
+    }
+}
