@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Analogies", dependencies: ["Imaging", "NearestNeighbors", "StyleLabSupport"]),
         .target(name: "Quilting", dependencies: ["Imaging", "NearestNeighbors", "CBLAS", "CKernels",
                                                 "StyleLabSupport"]),
-        .target(name: "Neural", dependencies: ["Imaging", "CBLAS", "StyleLabSupport"]),
+        .target(name: "Neural", dependencies: ["Imaging", "CBLAS", "CKernels", "StyleLabSupport"]),
 
         // The one place that knows every method.
         .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",

@@ -42,14 +42,22 @@ public final class VGG19: FeatureNetwork {
     private var columns: [Float] = []
     private var workspace = WinogradWorkspace()
 
-    public init(_ weights: VGG19Weights, pooling: Pooling = .max, algorithm: ConvolutionAlgorithm = .winograd) {
+    public init(_ weights: consuming VGG19Weights, pooling: Pooling = .max, algorithm: ConvolutionAlgorithm = .winograd) {
         normalisation = weights.normalisation
         source = weights.source
         convolutionCount = weights.layers.count
         self.pooling = pooling
         self.algorithm = algorithm
         convolutions = algorithm == .im2col ? weights.layers.map(Convolution.init) : []
-        winograd = algorithm == .winograd ? weights.layers.map(WinogradConvolution.init) : []
+        var transformed: [WinogradConvolution] = []
+        if algorithm == .winograd {
+            // Layer by layer, each layer's plain filters are let go once transformed: the two never all coexist.
+            for i in weights.layers.indices {
+                transformed.append(WinogradConvolution(weights.layers[i]))
+                weights.layers[i].weights = []
+            }
+        }
+        winograd = transformed
     }
 
     /// The number of convolutions the weights hold. (The weights themselves are not kept: each convolution holds

