@@ -101,9 +101,10 @@ extension VGG19Weights {
     /// VGG-19 with random He-normal weights (σ = √(2 / fan-in)) and zero biases, seeded. Without pretrained
     /// weights the backend still runs on it — random networks carry texture statistics too (Ustyuzhaninov et al.,
     /// ICLR 2017, use a multi-scale random network; this is the simpler random VGG) — and says so in `source`.
-    public static func random(seed: UInt64) -> VGG19Weights {
+    /// `convolutions` keeps only the first few layers (a shallow network, for tests).
+    public static func random(seed: UInt64, convolutions: Int = layerNames.count) -> VGG19Weights {
         var layers: [ConvolutionWeights] = []
-        for (i, name) in layerNames.enumerated() {
+        for (i, name) in layerNames.prefix(max(0, convolutions)).enumerated() {
             let inputs = i == 0 ? 3 : widths[i - 1], outputs = widths[i]
             var random = RandomSource(seed: seed, stream: [i])
             let sigma = (2 / Float(inputs * 9)).squareRoot()
