@@ -19,7 +19,7 @@ RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)
 STYLELAB   := $(BUILD_DIR)/stylelab
 DEMO_OUT   ?= demo-out
 
-.PHONY: setup browser build test demo bench fuzz clean
+.PHONY: setup browser build test demo bench bench-builds test-builds fuzz clean
 
 # $(call apt-install,PACKAGES) installs those of PACKAGES that are missing; quiet and quick when all are present.
 define apt-install
@@ -51,6 +51,27 @@ test: setup browser
 bench: setup
 	$(RELEASE) --product stylelab-bench
 	$(BUILD_DIR)/stylelab-bench $(BENCH_ARGS)
+
+# The portable build beside the tuned one (NATIVE=1), suite by suite and interleaved, since this machine's speed
+# drifts: bench-out/portable.json, bench-out/native.json and a table of their ratios.
+bench-builds: setup
+	$(SWIFT) build -c release --product stylelab-bench
+	$(MAKE) --no-print-directory NATIVE=1 bench-build-only
+	@for suite in $(or $(BENCH_ARGS),blas codecs search quilting analogy neural); do \
+	  .build/release/stylelab-bench $$suite >/dev/null && cp bench-out/results.json bench-out/portable-$$suite.json; \
+	  .build-native/release/stylelab-bench $$suite >/dev/null && cp bench-out/results.json bench-out/native-$$suite.json; \
+	done
+	@python3 -c 'import json,sys,glob; [json.dump(sum((json.load(open(f)) for f in sorted(glob.glob(f"bench-out/{b}-*.json"))), []), open(f"bench-out/{b}.json", "w"), indent=1) for b in ("portable", "native")]'
+	@python3 Benchmarks/compare_builds.py bench-out/portable.json bench-out/native.json
+bench-build-only:
+	$(RELEASE) --product stylelab-bench
+
+# Both builds write the same bytes (quilting synthesis and transfer, an analogy with FLANN); two release builds,
+# so not part of `make test`.
+test-builds: setup
+	$(SWIFT) build -c release --product stylelab
+	$(MAKE) --no-print-directory NATIVE=1 build
+	scripts/same-bytes-across-builds.sh .build/release/stylelab .build-native/release/stylelab
 
 # The main job: every method on the embedded set (datasets/runs/demo.json); ends with the paths of index.html and
 # grid.png. A rerun keeps finished cells; `make demo DEMO_FLAGS=--force` redoes them.
