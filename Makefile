@@ -52,17 +52,20 @@ bench: setup
 	$(RELEASE) --product stylelab-bench
 	$(BUILD_DIR)/stylelab-bench $(BENCH_ARGS)
 
-# The portable build beside the tuned one (NATIVE=1), suite by suite and interleaved, since this machine's speed
-# drifts: bench-out/portable.json, bench-out/native.json and a table of their ratios.
+# The portable build beside the tuned one (NATIVE=1), suite by suite, interleaved, BENCH_ROUNDS times (each row's
+# best round counts, since this machine's speed drifts): files in bench-out/builds/ and a table of their ratios.
+BENCH_ROUNDS ?= 1
 bench-builds: setup
 	$(SWIFT) build -c release --product stylelab-bench
 	$(MAKE) --no-print-directory NATIVE=1 bench-build-only
-	@for suite in $(or $(BENCH_ARGS),blas codecs search quilting analogy neural); do \
-	  .build/release/stylelab-bench $$suite >/dev/null && cp bench-out/results.json bench-out/portable-$$suite.json; \
-	  .build-native/release/stylelab-bench $$suite >/dev/null && cp bench-out/results.json bench-out/native-$$suite.json; \
-	done
-	@python3 -c 'import json,sys,glob; [json.dump(sum((json.load(open(f)) for f in sorted(glob.glob(f"bench-out/{b}-*.json"))), []), open(f"bench-out/{b}.json", "w"), indent=1) for b in ("portable", "native")]'
-	@python3 Benchmarks/compare_builds.py bench-out/portable.json bench-out/native.json
+	@mkdir -p bench-out/builds
+	@for round in $$(seq $(BENCH_ROUNDS)); do for suite in $(or $(BENCH_ARGS),blas codecs search quilting analogy neural); do \
+	  for build in portable native; do \
+	    dir=.build; [ $$build = native ] && dir=.build-native; \
+	    $$dir/release/stylelab-bench $$suite >/dev/null && cp bench-out/results.json bench-out/builds/$$build-$$suite-$$round.json; \
+	  done; \
+	done; done
+	@python3 Benchmarks/compare_builds.py bench-out/builds
 bench-build-only:
 	$(RELEASE) --product stylelab-bench
 

@@ -33,7 +33,7 @@ func benchmarkNeural(_ harness: inout Harness, quick: Bool) throws {
         }
         var reference: Double?
         for algorithm in [VGG19.ConvolutionAlgorithm.im2col, .winograd] {
-            let network = VGG19(weights, algorithm: algorithm)
+            let network = VGG19(weights.reaching(p.contentLayers + p.styleLayers), algorithm: algorithm)
             guard let result = try? styleTransfer(content: content.resized(to: Size(width: side, height: side), method: .bicubic),
                                                   styles: [style], network: network, p) else { continue }
             let seconds = result.secondsPerIteration, effective = 2 * 2 * macs / seconds / 1e9

