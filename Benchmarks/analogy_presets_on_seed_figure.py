@@ -60,7 +60,7 @@ def main(stylelab, data, out):
         for label, cases in variants.items():
             mean = {k: statistics.mean(c[k] for c in cases.values())
                     for k in ("histogram_distance", "swd", "content_ssim")}
-            print(f"| {label} | {mean['histogram_distance']:.4f} | {mean['sliced_wasserstein']:.4f} | "
+            print(f"| {label} | {mean['histogram_distance']:.4f} | {mean['swd']:.4f} | "
                   f"{mean['content_ssim']:.3f} |")
 
 

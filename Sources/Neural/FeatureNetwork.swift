@@ -14,7 +14,9 @@ public protocol FeatureNetwork {
     /// The smallest image side with at least one pixel at layer `index`.
     func minimumSide(forLayer index: Int) -> Int
     /// Activations of layers 0 … `last` into `activations`, reusing its tensors when it already has `last + 1`.
-    func forward(_ input: Tensor, through last: Int, into activations: inout [Tensor])
+    /// Layers outside `kept` may be left empty where the backward pass does not need them (VGG-19 then applies
+    /// each ReLU in place over its convolution's output); nil keeps every layer.
+    func forward(_ input: Tensor, through last: Int, keeping kept: Set<Int>?, into activations: inout [Tensor])
     /// ∂loss/∂input into `result`, given ∂loss/∂(activation) at some layers and the forward activations;
     /// `spare` is a second reusable buffer.
     func backward(input: Tensor, activations: [Tensor], gradients: [Int: Tensor], into result: inout Tensor, spare: inout Tensor)
@@ -22,6 +24,11 @@ public protocol FeatureNetwork {
 
 extension FeatureNetwork {
     public func index(of name: String) -> Int? { layerNames.firstIndex(of: name) }
+
+    /// Every layer's activations into `activations`, reusing its tensors.
+    public func forward(_ input: Tensor, through last: Int, into activations: inout [Tensor]) {
+        forward(input, through: last, keeping: nil, into: &activations)
+    }
 
     /// Activations of every layer from the input to layer `last` (inclusive), in order.
     public func forward(_ input: Tensor, through last: Int) -> [Tensor] {

@@ -52,7 +52,12 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
         }
         let norm = network.normalisation
         // Targets: content features; the blend of the style images' Gram matrices.
-        let contentFeatures = network.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
+        // Only the content layers' features are kept: the whole forward pass would hold a second copy of every
+        // activation for the length of the optimisation.
+        let contentFeatures: [Tensor] = {
+            let all = network.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
+            return contentIndices.map { all[$0] }
+        }()
         let blendWeights = p.styleBlend ?? Array(repeating: 1, count: styles.count), total = blendWeights.reduce(0, +)
         let blend = blendWeights.map { $0 / total }
         var styleGrams: [Int: [Float]] = [:]
@@ -82,15 +87,16 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
         let layerWeights = p.styleLayerWeights ?? Array(repeating: 1, count: styleIndices.count)
         // Workspaces: every buffer of an evaluation lives here and is reused by the next one.
         var input = x, activations: [Tensor] = [], inputGradient = x, spare = x, tvGradient = x
+        let lossLayers = Set(contentIndices + styleIndices)
         var contentGradients = Dictionary(uniqueKeysWithValues: contentIndices.map { ($0, x) })
         var styleGradients = Dictionary(uniqueKeysWithValues: styleIndices.map { ($0, x) })
         var gramScratch: [Float] = []
         let objective: Objective = { values, gradient in
             input.values.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: values, count: values.count) }
-            network.forward(input, through: deepest, into: &activations)
+            network.forward(input, through: deepest, keeping: lossLayers, into: &activations)
             var contentLoss = 0.0, styleLoss = 0.0
-            for l in contentIndices {
-                contentLoss += Losses.content(activations[l], target: contentFeatures[l], weight: p.contentWeight, gradient: &contentGradients[l]!)
+            for (k, l) in contentIndices.enumerated() {
+                contentLoss += Losses.content(activations[l], target: contentFeatures[k], weight: p.contentWeight, gradient: &contentGradients[l]!)
             }
             for (k, l) in styleIndices.enumerated() {
                 styleLoss += Losses.style(activations[l], targetGram: styleGrams[l] ?? [], weight: p.styleWeight * layerWeights[k],

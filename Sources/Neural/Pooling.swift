@@ -21,6 +21,11 @@ enum Activation {
         }
     }
 
+    /// y ← max(y, 0), in place.
+    static func reluInPlace(_ y: inout Tensor) {
+        y.values.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = Swift.max(v[i], 0) } }
+    }
+
     /// ∂ReLU: the gradient where the output was positive.
     static func reluBackward(_ gradient: Tensor, output: Tensor) -> Tensor {
         var dx = gradient

@@ -86,7 +86,8 @@ public final class RandomMultiScaleNetwork: FeatureNetwork {
     /// The image at pyramid `level`: the input, or one of the pooled copies.
     private func image(level: Int, input: Tensor, activations: [Tensor]) -> Tensor { level == 0 ? input : activations[level - 1] }
 
-    public func forward(_ input: Tensor, through last: Int, into activations: inout [Tensor]) {
+    /// Keeps every layer whatever `kept` says (its activations are small next to VGG-19's).
+    public func forward(_ input: Tensor, through last: Int, keeping kept: Set<Int>?, into activations: inout [Tensor]) {
         if activations.count != last + 1 { activations = Array(repeating: Tensor(channels: 1, height: 1, width: 1), count: last + 1) }
         for l in 0 ... last {
             switch layer(l) {

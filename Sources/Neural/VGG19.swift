@@ -1,7 +1,10 @@
 /// VGG-19's feature stack with the literature's layer names (conv1_1, relu1_1, pool1, …, relu5_4), run as deep as
 /// a job needs. The weights are frozen: backward computes only the gradient with respect to the input image.
 public final class VGG19: FeatureNetwork {
-    public enum Kind: Sendable { case convolution(Int), relu, pool }
+    public enum Kind: Sendable {
+        case convolution(Int), relu, pool
+        var isReLU: Bool { if case .relu = self { true } else { false } }
+    }
 
     /// Every layer in order: (name, kind).
     public static let layers: [(name: String, kind: Kind)] = {
@@ -76,14 +79,27 @@ public final class VGG19: FeatureNetwork {
     }
 
     /// The same into `activations`, whose tensors are reused when it already holds `last + 1` of them: an
-    /// optimisation loop that keeps one array allocates nothing after its first evaluation.
-    public func forward(_ input: Tensor, through last: Int, into activations: inout [Tensor]) {
+    /// optimisation loop that keeps one array allocates nothing after its first evaluation. A convolution whose
+    /// own output is not in `kept` writes straight into its ReLU's slot, and the ReLU works in place: ∂ReLU needs
+    /// only the ReLU's output and the input gradient of a convolution no activation at all, so a third of the
+    /// activations' memory need not be kept.
+    public func forward(_ input: Tensor, through last: Int, keeping kept: Set<Int>?, into activations: inout [Tensor]) {
         if activations.count != last + 1 { activations = Array(repeating: Tensor(channels: 1, height: 1, width: 1), count: last + 1) }
+        var fused = false  // the convolution before this layer wrote into this layer's slot
         for l in 0 ... last {
             let x = l == 0 ? input : activations[l - 1]
             switch VGG19.layers[l].kind {
-            case .convolution(let i) where algorithm == .winograd: winograd[i].forward(x, into: &activations[l], workspace: &workspace)
-            case .convolution(let i): convolutions[i].forward(x, into: &activations[l], columns: &columns)
+            case .convolution(let i):
+                fused = l < last && VGG19.layers[l + 1].kind.isReLU && kept.map { !$0.contains(l) } == true
+                let slot = fused ? l + 1 : l
+                if algorithm == .winograd {
+                    winograd[i].forward(x, into: &activations[slot], workspace: &workspace)
+                } else {
+                    convolutions[i].forward(x, into: &activations[slot], columns: &columns)
+                }
+            case .relu where fused:
+                Activation.reluInPlace(&activations[l])
+                fused = false
             case .relu: Activation.relu(x, into: &activations[l])
             case .pool: Activation.pool(x, pooling, into: &activations[l])
             }

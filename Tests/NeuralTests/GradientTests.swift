@@ -94,6 +94,25 @@ func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
 }
 
 extension GradientTests {
+    /// Keeping only the loss layers (each ReLU in place over its convolution's output) changes no activation the
+    /// losses read and no gradient, and really drops the convolutions' outputs.
+    @Test func keepingOnlyTheLossLayersGivesTheSameGradient() {
+        let vgg = VGG19(VGG19Weights.random(seed: 10, convolutions: 5))
+        let x = randomTensor(3, 16, 16, seed: 11)
+        let (c, s) = (VGG19.index(of: "relu2_2")!, VGG19.index(of: "relu3_1")!)
+        let all = vgg.forward(x, through: s)
+        var some: [Tensor] = []
+        vgg.forward(x, through: s, keeping: [c, s], into: &some)
+        #expect(some[c] == all[c] && some[s] == all[s])
+        #expect(some[VGG19.index(of: "conv2_1")!].values.count == 1)
+        let gradients = [c: randomTensor(all[c].channels, all[c].height, all[c].width, seed: 12),
+                         s: randomTensor(all[s].channels, all[s].height, all[s].width, seed: 13)]
+        #expect(vgg.backward(input: x, activations: some, gradients: gradients)
+                == vgg.backward(input: x, activations: all, gradients: gradients))
+    }
+}
+
+extension GradientTests {
     /// Style at every branch and content at one, through the pooled copies and the k × k convolutions.
     @Test func wholeLossThroughTheRandomMultiScaleNetwork() {
         let network = RandomMultiScaleNetwork(seed: 3)
