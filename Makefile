@@ -9,7 +9,8 @@ DEB_PKGS   := libflann-dev libopenblas-dev libpng-dev libjpeg-dev
 # multiply-adds stays off in C and C++ (FLANN's distances), so both builds write the same bytes.
 NATIVE     ?= 0
 ifeq ($(NATIVE),1)
-NATIVE_FLAGS := --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native -Xcc -ffp-contract=off
+NATIVE_FLAGS := --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native \
+                -Xcc -march=native -Xcc -ffp-contract=off
 BUILD_DIR  := .build-native/release
 else
 NATIVE_FLAGS :=
@@ -59,10 +60,12 @@ bench-builds: setup
 	$(SWIFT) build -c release --product stylelab-bench
 	$(MAKE) --no-print-directory NATIVE=1 bench-build-only
 	@mkdir -p bench-out/builds
-	@for round in $$(seq $(BENCH_ROUNDS)); do for suite in $(or $(BENCH_ARGS),blas codecs search quilting analogy neural); do \
+	@for round in $$(seq $(BENCH_ROUNDS)); do \
+	for suite in $(or $(BENCH_ARGS),blas codecs search quilting analogy neural); do \
 	  for build in portable native; do \
 	    dir=.build; [ $$build = native ] && dir=.build-native; \
-	    $$dir/release/stylelab-bench $$suite >/dev/null && cp bench-out/results.json bench-out/builds/$$build-$$suite-$$round.json; \
+	    $$dir/release/stylelab-bench $$suite >/dev/null && \
+	      cp bench-out/results.json bench-out/builds/$$build-$$suite-$$round.json; \
 	  done; \
 	done; done
 	@python3 Benchmarks/compare_builds.py bench-out/builds

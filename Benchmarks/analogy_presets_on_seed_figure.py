@@ -44,10 +44,12 @@ def main(stylelab, data, out):
         blurred = os.path.join(out, f"{case}-blurred.png")
         run([stylelab, "convert", os.path.join(data, "paintings", file), painting, "--fit", "256"])
         run([stylelab, "convert", painting, blurred, "--blur", "2"])
-        for application, variants, a in (("texture-transfer", TRANSFER, painting), ("artistic-filter", ARTISTIC, blurred)):
+        applications = (("texture-transfer", TRANSFER, painting), ("artistic-filter", ARTISTIC, blurred))
+        for application, variants, a in applications:
             for label, flags in variants:
                 output = os.path.join(out, f"{application}-{case}-{label.replace(' ', '_').replace(',', '')}.png")
-                run([stylelab, "analogy", "--a", a, "--a-prime", painting, "--b", mona, *flags, "--quiet", "-o", output])
+                run([stylelab, "analogy", "--a", a, "--a-prime", painting, "--b", mona, *flags,
+                     "--quiet", "-o", output])
                 scores = json.loads(run([stylelab, "metrics", "--output", output, "--content", mona,
                                          "--style", painting, "--json"]))
                 results.setdefault(application, {}).setdefault(label, {})[case] = scores

@@ -11,7 +11,8 @@ objdump -d --no-show-raw-insn "$1" | awk '
     /^[0-9a-f]+ <.*>:$/ { name = $2; next }
     NF >= 2 {
         mnemonic = $2
-        if (mnemonic ~ /^v/ || $0 ~ /%[yz]mm/ || mnemonic ~ /^(andn|bextr|blsi|blsmsk|blsr|bzhi|lzcnt|pdep|pext|rorx|sarx|shlx|shrx|movbe)$/)
+        bmi = "^(andn|bextr|blsi|blsmsk|blsr|bzhi|lzcnt|pdep|pext|rorx|sarx|shlx|shrx|movbe)$"
+        if (mnemonic ~ /^v/ || $0 ~ /%[yz]mm/ || mnemonic ~ bmi)
             count[name]++
     }
     END { for (f in count) printf "%6d %s\n", count[f], f }' | sort -k2

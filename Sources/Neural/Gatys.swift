@@ -96,7 +96,8 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
             network.forward(input, through: deepest, keeping: lossLayers, into: &activations)
             var contentLoss = 0.0, styleLoss = 0.0
             for (k, l) in contentIndices.enumerated() {
-                contentLoss += Losses.content(activations[l], target: contentFeatures[k], weight: p.contentWeight, gradient: &contentGradients[l]!)
+                contentLoss += Losses.content(activations[l], target: contentFeatures[k], weight: p.contentWeight,
+                                              gradient: &contentGradients[l]!)
             }
             for (k, l) in styleIndices.enumerated() {
                 styleLoss += Losses.style(activations[l], targetGram: styleGrams[l] ?? [], weight: p.styleWeight * layerWeights[k],

@@ -189,7 +189,8 @@ struct NeuralTransfer: ParsableCommand {
                                                  task: "neural", driver: driver, hint: "use a smaller --size")
             let net: any FeatureNetwork = network == "random"
                 ? RandomMultiScaleNetwork(seed: seed)
-                : VGG19(try loadVGG(weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling, algorithm: algorithm)
+                : VGG19(try loadVGG(weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling,
+                        algorithm: algorithm)
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
             let result = try styleTransfer(content: contentImage, styles: styleImages, network: net, p,
                                            progress: ProgressBar(quiet: quiet).sink,

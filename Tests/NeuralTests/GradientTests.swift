@@ -157,10 +157,10 @@ extension GradientTests {
         // Random weights give Gram matrices far smaller than VGG's, so the style weight is raised and TV (tuned for
         // Caffe-scale pixels) is off; from noise, content and style both have far to fall. VGG-19 to conv4_1 only
         // (random weights for all sixteen layers take longer to draw than the run takes).
-        let result = try styleTransfer(content: content, styles: [style], weights: .random(seed: 16, convolutions: 9),
-                                       StyleTransferParameters(size: 40, iterations: 50, contentLayers: ["relu4_1"],
-                                                               styleLayers: ["relu1_1", "relu2_1", "relu3_1", "relu4_1"],
-                                                               styleWeight: 1e4, tvWeight: 0, initialisation: .noise))
+        let p = StyleTransferParameters(size: 40, iterations: 50, contentLayers: ["relu4_1"],
+                                        styleLayers: ["relu1_1", "relu2_1", "relu3_1", "relu4_1"],
+                                        styleWeight: 1e4, tvWeight: 0, initialisation: .noise)
+        let result = try styleTransfer(content: content, styles: [style], weights: .random(seed: 16, convolutions: 9), p)
         let first = result.lossTrace.first!.total, last = result.lossTrace.last!.total
         #expect(first / last >= 10, "loss \(first) → \(last)")
         #expect(result.image.size == Size(width: 40, height: 40))
