@@ -126,18 +126,10 @@ int sl_kernels_force(int level) {
 }
 
 void sl_multiply_add_shifted(const float *row, const float *weights, long count, float *accumulator, long length) {
-    switch (sl_kernels_level()) {
-    case 3: shifted_avx512(row, weights, count, accumulator, length); break;
-    case 2: shifted_avx2(row, weights, count, accumulator, length); break;
-    default: shifted_base(row, weights, count, accumulator, length);
-    }
+    CALL(shifted, (row, weights, count, accumulator, length))
 }
 
 void sl_multiply_add_shifted_four(const float *row, const float *weights0, const float *weights1, const float *weights2,
                                   const float *weights3, long count, float *accumulator, long stride) {
-    switch (sl_kernels_level()) {
-    case 3: four_avx512(row, weights0, weights1, weights2, weights3, count, accumulator, stride); break;
-    case 2: four_avx2(row, weights0, weights1, weights2, weights3, count, accumulator, stride); break;
-    default: four_base(row, weights0, weights1, weights2, weights3, count, accumulator, stride);
-    }
+    CALL(four, (row, weights0, weights1, weights2, weights3, count, accumulator, stride))
 }

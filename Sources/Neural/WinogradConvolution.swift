@@ -16,10 +16,8 @@ import Imaging
 /// are the forward ones with ξ's rows and columns 0 and 3 swapped, transposed — nothing more to store.
 /// `Convolution` (im2col + GEMM) stays as the reference this is tested against.
 struct WinogradConvolution {
-    /// Bᵀ, G and Aᵀ of F(2 × 2, 3 × 3).
-    static let bT: [[Float]] = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
+    /// G of F(2 × 2, 3 × 3), for the filters' transform (Bᵀ and Aᵀ are written out in `WinogradTransforms`).
     static let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
-    static let aT: [[Float]] = [[1, 1, 1, 0], [0, 1, -1, -1]]
 
     let outputs: Int, inputs: Int
     /// U_ξ for ξ < 16, each K × C row-major.

@@ -43,7 +43,7 @@ public struct TransferParameters: Codable, Sendable, Equatable {
     /// 8–36 px. A block large against the target leaves too few blocks to follow it: measured on three photos not in
     /// the embedded set, with two textures (`make bench BENCH_ARGS=defaults`), the result's luminance correlates
     /// with the target's (both blurred by σ = side / 64) at r = 0.23, 0.48, 0.71 with a fixed 36-px block at 128,
-    /// 256 and 512 px, and at 0.92, 0.97, 0.89 with this rule (never below 0.84).
+    /// 256 and 512 px, and at 0.92, 0.95, 0.89 with this rule (never below 0.84).
     public static func blockSize(forTarget size: Size) -> Int {
         min(36, max(8, (min(size.width, size.height) + 8) / 16))
     }
