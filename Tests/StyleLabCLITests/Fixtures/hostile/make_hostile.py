@@ -224,6 +224,10 @@ for name, args, expect in [
                           "--passes", "100000", "-o", "{out}"], "--passes"),
     ("flag-alpha-nan", ["quilt", "transfer", "--texture", texture, "--target", texture, "--block", "8", "--passes", "1",
                         "--alpha-schedule", "nan", "-o", "{out}"], "--alpha-schedule"),
+    ("flag-preset-unknown", ["analogy", "--a", texture, "--a-prime", texture, "--b", texture,
+                             "--preset", "../../etc/passwd", "-o", "{out}"], "--preset"),
+    ("flag-convolution-unknown", ["neural", "--content", texture, "--style", texture, "--convolution", "fft",
+                                  "--size", "16", "-o", "{out}"], "--convolution"),
     ("flag-weights-device", ["weights", "inspect", "/dev/zero"], "not a regular file"),
     ("flag-image-device", ["convert", "/dev/zero", "{out}"], "not a regular file"),
 ]:
