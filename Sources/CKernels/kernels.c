@@ -30,38 +30,69 @@
 #undef LANES
 #undef SUFFIX
 
-/* Winograd's element-wise passes: no pointer aliases another (restrict), so each loop vectorises. */
+/* Winograd F(4×4, 3×3)'s element-wise passes on the points 0, 1, −1, 2, 1/2, ∞. BT applies Bᵀ to six values d0 … d5
+ * (one input row or column of a 6 × 6 tile), AT applies Aᵀ to six products. Written out so that every clone does the
+ * same operations in the same order. No pointer aliases another (restrict), so each loop vectorises. */
 #define R restrict
+#define BT(d0, d1, d2, d3, d4, d5, t0, t1, t2, t3, t4, t5) do { \
+    t0 = 2 * ((d4) - (d0)) + 5 * ((d1) - (d3)); \
+    t1 = 2 * ((d1) + (d4)) - 3 * ((d2) + (d3)); \
+    t2 = 2 * ((d4) - (d1)) + 7 * ((d2) - (d3)); \
+    t3 = ((d1) - (d3)) + 2 * ((d4) - (d2)); \
+    t4 = 2 * ((d1) - (d3)) + ((d4) - (d2)); \
+    t5 = 2 * ((d5) - (d1)) + 5 * ((d2) - (d4)); \
+} while (0)
+#define AT(m0, m1, m2, m3, m4, m5, y0, y1, y2, y3) do { \
+    float plus = (m1) + (m2), minus = (m1) - (m2); \
+    y0 = (m0) + plus + (m3) + (m4); \
+    y1 = minus + 2 * (m3) + 0.5f * (m4); \
+    y2 = plus + 4 * (m3) + 0.25f * (m4); \
+    y3 = minus + 8 * (m3) + 0.125f * (m4) + (m5); \
+} while (0)
+
 static inline __attribute__((always_inline))
-void input_rows(const float *R r0, const float *R r1, const float *R r2, const float *R r3, long n,
-                float *R t0, float *R t1, float *R t2, float *R t3) {
-    for (long p = 0; p < n; p++) {
-        t0[p] = r0[p] - r2[p]; t1[p] = r1[p] + r2[p]; t2[p] = r2[p] - r1[p]; t3[p] = r1[p] - r3[p];
-    }
+void input_rows(const float *in, long in_stride, long n, float *out, long out_stride) {
+    const float *R d0 = in, *R d1 = in + in_stride, *R d2 = in + 2 * in_stride, *R d3 = in + 3 * in_stride,
+                *R d4 = in + 4 * in_stride, *R d5 = in + 5 * in_stride;
+    float *R t0 = out, *R t1 = out + out_stride, *R t2 = out + 2 * out_stride, *R t3 = out + 3 * out_stride,
+          *R t4 = out + 4 * out_stride, *R t5 = out + 5 * out_stride;
+    for (long p = 0; p < n; p++)
+        BT(d0[p], d1[p], d2[p], d3[p], d4[p], d5[p], t0[p], t1[p], t2[p], t3[p], t4[p], t5[p]);
 }
 
 static inline __attribute__((always_inline))
-void input_columns(const float *R e, long across, float *R out0, float *R out1, float *R out2, float *R out3) {
+void input_columns(const float *R e, long across, float *out, long out_stride) {
+    float *R t0 = out, *R t1 = out + out_stride, *R t2 = out + 2 * out_stride, *R t3 = out + 3 * out_stride,
+          *R t4 = out + 4 * out_stride, *R t5 = out + 5 * out_stride;
     for (long j = 0; j < across; j++) {
-        float a = e[2 * j], b = e[2 * j + 1], c = e[2 * j + 2], d = e[2 * j + 3];
-        out0[j] = a - c; out1[j] = b + c; out2[j] = c - b; out3[j] = b - d;
+        const float *d = e + 4 * j;
+        BT(d[0], d[1], d[2], d[3], d[4], d[5], t0[j], t1[j], t2[j], t3[j], t4[j], t5[j]);
     }
 }
 
 static inline __attribute__((always_inline))
-void output_rows(const float *R m0, const float *R m1, const float *R m2, const float *R m3, long n,
-                 float *R top, float *R bottom) {
-    for (long j = 0; j < n; j++) { top[j] = m0[j] + m1[j] + m2[j]; bottom[j] = m1[j] - m2[j] - m3[j]; }
+void output_rows(const float *in, long in_stride, long n, float *out, long out_stride) {
+    const float *R m0 = in, *R m1 = in + in_stride, *R m2 = in + 2 * in_stride, *R m3 = in + 3 * in_stride,
+                *R m4 = in + 4 * in_stride, *R m5 = in + 5 * in_stride;
+    float *R s0 = out, *R s1 = out + out_stride, *R s2 = out + 2 * out_stride, *R s3 = out + 3 * out_stride;
+    for (long j = 0; j < n; j++) AT(m0[j], m1[j], m2[j], m3[j], m4[j], m5[j], s0[j], s1[j], s2[j], s3[j]);
 }
 
 static inline __attribute__((always_inline))
-void output_columns(const float *R s0, const float *R s1, const float *R s2, const float *R s3, long width,
-                    float bias, float *R row) {
-    for (long j = 0; j < width / 2; j++) {
-        row[2 * j] = s0[j] + s1[j] + s2[j] + bias;
-        row[2 * j + 1] = s1[j] - s2[j] - s3[j] + bias;
+void output_columns(const float *in, long in_stride, long width, float bias, float *R row) {
+    const float *R s0 = in, *R s1 = in + in_stride, *R s2 = in + 2 * in_stride, *R s3 = in + 3 * in_stride,
+                *R s4 = in + 4 * in_stride, *R s5 = in + 5 * in_stride;
+    for (long j = 0; j < width / 4; j++) {
+        float y0, y1, y2, y3;
+        AT(s0[j], s1[j], s2[j], s3[j], s4[j], s5[j], y0, y1, y2, y3);
+        row[4 * j] = y0 + bias; row[4 * j + 1] = y1 + bias; row[4 * j + 2] = y2 + bias; row[4 * j + 3] = y3 + bias;
     }
-    if (width % 2) { long j = width / 2; row[width - 1] = s0[j] + s1[j] + s2[j] + bias; }
+    long j = width / 4, left = width % 4;
+    if (left) {
+        float y[4];
+        AT(s0[j], s1[j], s2[j], s3[j], s4[j], s5[j], y[0], y[1], y[2], y[3]);
+        for (long b = 0; b < left; b++) row[4 * j + b] = y[b] + bias;
+    }
 }
 
 /* One clone per level of each pass, and the dispatching entry point. */
@@ -70,14 +101,10 @@ void output_columns(const float *R s0, const float *R s1, const float *R s2, con
     AVX2 static void name##_avx2 params { name args; } \
     static void name##_base params { name args; }
 
-DISPATCH(input_rows, (const float *r0, const float *r1, const float *r2, const float *r3, long n, float *t0, float *t1,
-                      float *t2, float *t3), (r0, r1, r2, r3, n, t0, t1, t2, t3))
-DISPATCH(input_columns, (const float *e, long across, float *o0, float *o1, float *o2, float *o3),
-         (e, across, o0, o1, o2, o3))
-DISPATCH(output_rows, (const float *m0, const float *m1, const float *m2, const float *m3, long n, float *top,
-                       float *bottom), (m0, m1, m2, m3, n, top, bottom))
-DISPATCH(output_columns, (const float *s0, const float *s1, const float *s2, const float *s3, long width, float bias,
-                          float *row), (s0, s1, s2, s3, width, bias, row))
+DISPATCH(input_rows, (const float *in, long is, long n, float *out, long os), (in, is, n, out, os))
+DISPATCH(input_columns, (const float *e, long across, float *out, long os), (e, across, out, os))
+DISPATCH(output_rows, (const float *in, long is, long n, float *out, long os), (in, is, n, out, os))
+DISPATCH(output_columns, (const float *in, long is, long width, float bias, float *row), (in, is, width, bias, row))
 
 #define CALL(name, args) \
     switch (sl_kernels_level()) { \
@@ -86,23 +113,20 @@ DISPATCH(output_columns, (const float *s0, const float *s1, const float *s2, con
     default: name##_base args; \
     }
 
-void sl_winograd_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, long n,
-                            float *t0, float *t1, float *t2, float *t3) {
-    CALL(input_rows, (r0, r1, r2, r3, n, t0, t1, t2, t3))
+void sl_winograd_input_rows(const float *in, long in_stride, long n, float *out, long out_stride) {
+    CALL(input_rows, (in, in_stride, n, out, out_stride))
 }
 
-void sl_winograd_input_columns(const float *e, long across, float *out0, float *out1, float *out2, float *out3) {
-    CALL(input_columns, (e, across, out0, out1, out2, out3))
+void sl_winograd_input_columns(const float *e, long across, float *out, long out_stride) {
+    CALL(input_columns, (e, across, out, out_stride))
 }
 
-void sl_winograd_output_rows(const float *m0, const float *m1, const float *m2, const float *m3, long n,
-                             float *top, float *bottom) {
-    CALL(output_rows, (m0, m1, m2, m3, n, top, bottom))
+void sl_winograd_output_rows(const float *in, long in_stride, long n, float *out, long out_stride) {
+    CALL(output_rows, (in, in_stride, n, out, out_stride))
 }
 
-void sl_winograd_output_columns(const float *s0, const float *s1, const float *s2, const float *s3, long width,
-                                float bias, float *row) {
-    CALL(output_columns, (s0, s1, s2, s3, width, bias, row))
+void sl_winograd_output_columns(const float *in, long in_stride, long width, float bias, float *row) {
+    CALL(output_columns, (in, in_stride, width, bias, row))
 }
 
 /* The CPU's best level, found once; `forced` overrides it (0: not forced). Both are set before any parallel use

@@ -34,7 +34,7 @@ public final class VGG19: FeatureNetwork {
         1 << layers.prefix(index).filter { if case .pool = $0.kind { return true } else { return false } }.count
     }
 
-    /// How the 3 × 3 convolutions are computed: Winograd F(2 × 2, 3 × 3) on sgemm (the default: 2.25× fewer
+    /// How the 3 × 3 convolutions are computed: Winograd F(4 × 4, 3 × 3) on sgemm (the default: 4× fewer
     /// multiplications), or im2col + sgemm, the reference it is tested and benchmarked against.
     public enum ConvolutionAlgorithm: String, Sendable { case winograd, im2col }
 

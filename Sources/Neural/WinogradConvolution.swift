@@ -1,48 +1,64 @@
 import CBLAS
 import Imaging
 
-/// 3 × 3 convolution, stride 1, zero padding 1, by Winograd's minimal filtering F(2 × 2, 3 × 3) (Lavin & Gray,
-/// "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): each 2 × 2 block of outputs is computed from a
-/// 4 × 4 block of inputs with 16 multiplications per (input, output) channel pair instead of 36.
+/// 3 × 3 convolution, stride 1, zero padding 1, by Winograd's minimal filtering F(4 × 4, 3 × 3) (Lavin & Gray,
+/// "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): each 4 × 4 block of outputs is computed from a
+/// 6 × 6 block of inputs with 36 multiplications per (input, output) channel pair instead of 144.
 ///
 ///     Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
 ///
-/// with g the 3 × 3 filter, d the 4 × 4 input tile, and the 16 element-wise products summed over input channels
-/// — which makes them 16 matrix products, one per tile position ξ: M_ξ (K × T) = U_ξ (K × C) · V_ξ (C × T) over
+/// with g the 3 × 3 filter, d the 6 × 6 input tile, and the 36 element-wise products summed over input channels
+/// — which makes them 36 matrix products, one per tile position ξ: M_ξ (K × T) = U_ξ (K × C) · V_ξ (C × T) over
 /// the T tiles. U = G g Gᵀ is computed once per layer (the weights are frozen); the input's tiles are
-/// transformed in bands of tile rows so that V and M stay small. The gradient with respect to the input is the
-/// same operation on ∂y with the filters flipped and their channels swapped, so backward reuses forward: and as
-/// G J = P G (J reverses the filter's taps, P swaps the first and last rows of G), the flipped filters' transforms
-/// are the forward ones with ξ's rows and columns 0 and 3 swapped, transposed — nothing more to store.
+/// transformed in bands of tile rows so that V and M stay small.
+///
+/// The interpolation points are 0, 1, −1, 2, 1/2 and ∞ rather than the usual 0, ±1, ±2, ∞, because this set is
+/// closed under p → 1/p, and that lets the backward pass reuse the forward filters. The gradient with respect to
+/// the input is the same operation on ∂y with the filters flipped and their channels swapped. Reversing a row
+/// [1, p, p²] of G gives p² [1, 1/p, 1/p²], another row of G up to a scale: G J = D P G, with J the reversal, P the
+/// permutation p ↔ 1/p and D diagonal. So the flipped filters' transforms are the forward ones at the permuted
+/// position, transposed and scaled by D's two entries — the GEMM's α. Nothing more is stored.
 /// `Convolution` (im2col + GEMM) stays as the reference this is tested against.
 struct WinogradConvolution {
-    /// G of F(2 × 2, 3 × 3), for the filters' transform (Bᵀ and Aᵀ are written out in `WinogradTransforms`).
-    static let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+    /// G for the points 0, 1, −1, 2, 1/2, ∞, with the rows' scales chosen so that Bᵀ has small integers (the
+    /// scales are free: they move between G and Bᵀ). Bᵀ and Aᵀ are written out in CKernels.
+    static let g: [[Float]] = [[-1 / 2, 0, 0], [-1 / 2, -1 / 2, -1 / 2], [1 / 18, -1 / 18, 1 / 18],
+                               [1 / 18, 1 / 9, 2 / 9], [16 / 9, 8 / 9, 4 / 9], [0, 0, 1 / 2]]
+    /// Row a of G reversed is `reversedScale[a]` × row `reciprocal[a]` (the point 1/p; 0 ↔ ∞). Powers of two, so
+    /// the scaled products are exact.
+    static let reciprocal = [5, 1, 2, 4, 3, 0]
+    static let reversedScale: [Float] = [-1, 1, 1, 1 / 8, 8, -1]
 
     let outputs: Int, inputs: Int
-    /// U_ξ for ξ < 16, each K × C row-major.
+    /// U_ξ for ξ < 36, each K × C row-major.
     let filters: [Float]
     let bias: [Float]
-    /// Floats per band for V and M each (16 × channels × tiles): 8 MB.
+    /// Floats per band for V and M each (36 × channels × tiles): 8 MB.
     var bandBudget = 2 << 20
 
     init(_ w: ConvolutionWeights) {
-        precondition(w.kernel == 3, "Winograd F(2×2, 3×3) is for 3 × 3 filters")
+        precondition(w.kernel == 3, "Winograd F(4×4, 3×3) is for 3 × 3 filters")
         outputs = w.outputs; inputs = w.inputs; bias = w.bias
         filters = WinogradConvolution.transformFilters(w.weights, outputs: w.outputs, inputs: w.inputs)
     }
 
-    /// U_ξ[k][c] = (G g_kc Gᵀ)_ξ.
+    /// U_ξ[k][c] = (G g_kc Gᵀ)_ξ, ξ = 6a + b.
     static func transformFilters(_ weights: [Float], outputs: Int, inputs: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: 16 * outputs * inputs)
+        var u = [Float](repeating: 0, count: 36 * outputs * inputs), gf = [Float](repeating: 0, count: 18)
         for k in 0 ..< outputs {
             for c in 0 ..< inputs {
-                let f = weights[((k * inputs + c) * 9)...].prefix(9).map { $0 }
-                for a in 0 ..< 4 {
-                    for b in 0 ..< 4 {
-                        var s: Float = 0
-                        for y in 0 ..< 3 { for x in 0 ..< 3 { s += g[a][y] * f[y * 3 + x] * g[b][x] } }
-                        u[((a * 4 + b) * outputs + k) * inputs + c] = s
+                let f = (k * inputs + c) * 9  // the filter's taps f[3y + x] start here
+                // G g first (6 × 3), then (G g) Gᵀ.
+                for a in 0 ..< 6 {
+                    for x in 0 ..< 3 {
+                        let column = (weights[f + x], weights[f + 3 + x], weights[f + 6 + x])
+                        gf[3 * a + x] = g[a][0] * column.0 + g[a][1] * column.1 + g[a][2] * column.2
+                    }
+                }
+                for a in 0 ..< 6 {
+                    for b in 0 ..< 6 {
+                        let value = gf[3 * a] * g[b][0] + gf[3 * a + 1] * g[b][1] + gf[3 * a + 2] * g[b][2]
+                        u[((a * 6 + b) * outputs + k) * inputs + c] = value
                     }
                 }
             }
@@ -50,10 +66,10 @@ struct WinogradConvolution {
         return u
     }
 
-    /// The forward ξ whose transform, transposed, is the flipped filters' transform at ξ (rows and columns 0 ↔ 3).
-    static func flippedPosition(_ xi: Int) -> Int {
-        let swap = [3, 1, 2, 0]
-        return swap[xi / 4] * 4 + swap[xi % 4]
+    /// The forward ξ whose transform, transposed and scaled, is the flipped filters' transform at ξ, and the scale.
+    static func flippedPosition(_ xi: Int) -> (position: Int, scale: Float) {
+        let a = xi / 6, b = xi % 6
+        return (reciprocal[a] * 6 + reciprocal[b], reversedScale[a] * reversedScale[b])
     }
 
     /// y ← conv(x) + bias.
@@ -68,26 +84,26 @@ struct WinogradConvolution {
         run(gradient, outputChannels: inputs, transposed: true, bias: nil, into: &dx, workspace: &workspace)
     }
 
-    /// The three steps, band by band of tile rows: input transform, 16 GEMMs, output transform.
+    /// The three steps, band by band of tile rows: input transform, 36 GEMMs, output transform.
     private func run(_ x: Tensor, outputChannels k: Int, transposed: Bool, bias: [Float]?, into y: inout Tensor,
                      workspace: inout WinogradWorkspace) {
-        let c = x.channels, tilesAcross = (x.width + 1) / 2, tileRows = (x.height + 1) / 2
-        let bandRows = max(1, min(tileRows, bandBudget / max(16 * max(c, k) * tilesAcross, 1)))
+        let c = x.channels, tilesAcross = (x.width + 3) / 4, tileRows = (x.height + 3) / 4
+        let bandRows = max(1, min(tileRows, bandBudget / max(36 * max(c, k) * tilesAcross, 1)))
         for row0 in stride(from: 0, to: tileRows, by: bandRows) {
             let rows = min(bandRows, tileRows - row0), t = rows * tilesAcross
-            workspace.reserve(16 * c * t, 16 * k * t)
+            workspace.reserve(36 * c * t, 36 * k * t)
             WinogradTransforms.input(x, tileRows: row0 ..< row0 + rows, into: &workspace.v)
-            // Sound: the three buffers hold 16 × k × c, 16 × c × t and 16 × k × t floats (reserved above).
+            // Sound: the three buffers hold 36 × k × c, 36 × c × t and 36 × k × t floats (reserved above).
             self.filters.withUnsafeBufferPointer { u in
                 workspace.v.withUnsafeBufferPointer { v in
                     workspace.m.withUnsafeMutableBufferPointer { m in
                         guard let u = u.baseAddress, let v = v.baseAddress, let m = m.baseAddress else { return }
-                        for xi in 0 ..< 16 {
-                            // Forward: U_ξ (k × c); backward: U_π(ξ), stored outputs × inputs, read transposed.
-                            let filter = u + (transposed ? WinogradConvolution.flippedPosition(xi) : xi) * k * c
+                        for xi in 0 ..< 36 {
+                            // Forward: U_ξ (k × c); backward: α U_π(ξ), stored outputs × inputs, read transposed.
+                            let (position, alpha) = transposed ? WinogradConvolution.flippedPosition(xi) : (xi, 1)
                             cblas_sgemm(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(k),
-                                        Int32(t), Int32(c), 1, filter, Int32(transposed ? k : c), v + xi * c * t, Int32(t),
-                                        0, m + xi * k * t, Int32(t))
+                                        Int32(t), Int32(c), alpha, u + position * k * c, Int32(transposed ? k : c),
+                                        v + xi * c * t, Int32(t), 0, m + xi * k * t, Int32(t))
                         }
                     }
                 }

@@ -1,41 +1,38 @@
 import CKernels
 import Imaging
 
-/// The input and output transforms of Winograd F(2 × 2, 3 × 3). Tile (i, j) covers outputs (2i … 2i + 1, 2j …
-/// 2j + 1) and reads inputs (2i − 1 … 2i + 2, 2j − 1 … 2j + 2), zero outside the image (the padding).
+/// The input and output transforms of Winograd F(4 × 4, 3 × 3). Tile (i, j) covers outputs (4i … 4i + 3, 4j …
+/// 4j + 3) and reads inputs (4i − 1 … 4i + 4, 4j − 1 … 4j + 4), zero outside the image (the padding).
 ///
-/// Both are separable, so each is done a whole row of tiles at a time: first along y, combining four input rows
-/// (or four rows of products) into four (or two) rows, then along x within them. Every step is an element-wise
-/// loop over contiguous rows, in `CKernels` (vectorised for the CPU's widest vectors; the formulas are there).
+/// Both are separable, so each is done a whole row of tiles at a time: first along y, combining six input rows
+/// (or six rows of products) into six (or four) rows, then along x within them. Every step is an element-wise
+/// loop over contiguous rows, in `CKernels` (vectorised for the CPU's widest vectors; Bᵀ and Aᵀ are there).
 enum WinogradTransforms {
-    /// V[ξ][c][t] = (Bᵀ d_{c,t} B)_ξ for the tiles of `tileRows`, t = (i − first row) · tiles across + j, with
-    /// Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
+    /// V[ξ][c][t] = (Bᵀ d_{c,t} B)_ξ for the tiles of `tileRows`, ξ = 6q + p, t = (i − first row) · across + j.
     static func input(_ x: Tensor, tileRows: Range<Int>, into v: inout [Float]) {
-        let h = x.height, w = x.width, hw = h * w, across = (w + 1) / 2, t = tileRows.count * across
-        let padded = 2 * across + 2, channels = x.channels  // x = −1 … 2·across: every column a tile reads
+        let h = x.height, w = x.width, hw = h * w, across = (w + 3) / 4, t = tileRows.count * across
+        let padded = 4 * across + 2, channels = x.channels  // x = −1 … 4·across: every column a tile reads
         x.values.withUnsafeBufferPointer { src in
             v.withUnsafeMutableBufferPointer { dst in
                 // Sound: channel c writes only V[·][c][·]; x is read-only.
                 let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
                 Parallel.forEach(channels) { c in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * padded) { scratch in
-                        guard let rows = scratch.baseAddress else { return }
-                        let combined = rows + 4 * padded
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 12 * padded) { scratch in
+                        guard let base = scratch.baseAddress else { return }
+                        let combined = base + 6 * padded
                         for (r, i) in tileRows.enumerated() {
-                            // The four input rows 2i − 1 … 2i + 2, shifted by one column and zero-padded.
-                            for dy in 0 ..< 4 {
-                                let row = rows + dy * padded, yy = 2 * i - 1 + dy
+                            // The six input rows 4i − 1 … 4i + 4, shifted by one column and zero-padded.
+                            for dy in 0 ..< 6 {
+                                let row = base + dy * padded, yy = 4 * i - 1 + dy
                                 row.update(repeating: 0, count: padded)
                                 if yy >= 0 && yy < h { (row + 1).update(from: src.base + c * hw + yy * w, count: w) }
                             }
-                            // Along y: Bᵀ's four row combinations.
-                            sl_winograd_input_rows(rows, rows + padded, rows + 2 * padded, rows + 3 * padded, padded,
-                                                   combined, combined + padded, combined + 2 * padded, combined + 3 * padded)
-                            // Along x, for every tile j (columns 2j … 2j + 3 of the padded rows): ξ = 4q + column.
-                            for q in 0 ..< 4 {
-                                let out0 = dst.base + ((4 * q) * channels + c) * t + r * across, step = channels * t
-                                sl_winograd_input_columns(combined + q * padded, across, out0, out0 + step,
-                                                          out0 + 2 * step, out0 + 3 * step)
+                            // Along y: Bᵀ's six row combinations.
+                            sl_winograd_input_rows(base, padded, padded, combined, padded)
+                            // Along x, for every tile j (columns 4j … 4j + 5 of the padded rows): ξ = 6q + column.
+                            for q in 0 ..< 6 {
+                                let out = dst.base + ((6 * q) * channels + c) * t + r * across
+                                sl_winograd_input_columns(combined + q * padded, across, out, channels * t)
                             }
                         }
                     }
@@ -44,32 +41,29 @@ enum WinogradTransforms {
         }
     }
 
-    /// y[k][2i + a][2j + b] = (Aᵀ m_{k,t} A)_{a,b} + bias[k] for the tiles of `tileRows` (outputs past the edge
-    /// dropped), with Aᵀ = [1 1 1 0; 0 1 −1 −1].
+    /// y[k][4i + a][4j + b] = (Aᵀ m_{k,t} A)_{a,b} + bias[k] for the tiles of `tileRows` (outputs past the edge
+    /// dropped).
     static func output(_ m: [Float], channels k: Int, tileRows: Range<Int>, bias: [Float]?, into y: inout Tensor) {
-        let h = y.height, w = y.width, hw = h * w, across = (w + 1) / 2, t = tileRows.count * across
+        let h = y.height, w = y.width, hw = h * w, across = (w + 3) / 4, t = tileRows.count * across
         m.withUnsafeBufferPointer { src in
             y.values.withUnsafeMutableBufferPointer { dst in
                 // Sound: output channel o writes only its own plane of y; M is read-only.
                 let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
                 Parallel.forEach(k) { o in
                     let plane = dst.base + o * hw, b = bias?[o] ?? 0
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 8 * across) { scratch in
-                        guard let s = scratch.baseAddress else { return }  // s[4a + p][j]: Aᵀ m along y
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 24 * across) { scratch in
+                        guard let base = scratch.baseAddress else { return }
+                        // s[a][p]: Aᵀ m along y, row a of the outputs, product column p.
+                        func s(_ a: Int, _ p: Int) -> UnsafeMutablePointer<Float> { base + (6 * a + p) * across }
                         for (r, i) in tileRows.enumerated() {
-                            // Along y, for each column p of the products: rows m0 + m1 + m2 and m1 − m2 − m3.
-                            for p in 0 ..< 4 {
-                                func products(_ q: Int) -> UnsafePointer<Float> {
-                                    src.base + ((4 * q + p) * k + o) * t + r * across
-                                }
-                                sl_winograd_output_rows(products(0), products(1), products(2), products(3), across,
-                                                        s + p * across, s + (4 + p) * across)
+                            // Along y, for each column p of the products: four rows from six.
+                            for p in 0 ..< 6 {
+                                let products = src.base + (p * k + o) * t + r * across  // q = 0; q + 1 is 6kt on
+                                sl_winograd_output_rows(products, 6 * k * t, across, s(0, p), 6 * across)
                             }
-                            // Along x: outputs 2j and 2j + 1 of rows 2i and 2i + 1.
-                            for a in 0 ..< 2 where 2 * i + a < h {
-                                let s0 = s + 4 * a * across
-                                sl_winograd_output_columns(s0, s0 + across, s0 + 2 * across, s0 + 3 * across, w, b,
-                                                           plane + (2 * i + a) * w)
+                            // Along x: outputs 4j … 4j + 3 of rows 4i … 4i + 3.
+                            for a in 0 ..< 4 where 4 * i + a < h {
+                                sl_winograd_output_columns(s(a, 0), across, w, b, plane + (4 * i + a) * w)
                             }
                         }
                     }

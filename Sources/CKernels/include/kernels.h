@@ -17,20 +17,19 @@ void sl_multiply_add_shifted(const float *row, const float *weights, long count,
 void sl_multiply_add_shifted_four(const float *row, const float *weights0, const float *weights1, const float *weights2,
                                   const float *weights3, long count, float *accumulator, long stride);
 
-/* Winograd F(2×2, 3×3), the element-wise passes over one row of tiles (see Neural's WinogradTransforms):
- * input rows: t0 = r0 − r2, t1 = r1 + r2, t2 = r2 − r1, t3 = r1 − r3 over n columns;
- * input columns: for tile j, from columns 2j … 2j + 3 of e: out0 = e0 − e2, out1 = e1 + e2, out2 = e2 − e1,
- *   out3 = e1 − e3 (across tiles);
- * output rows: top = m0 + m1 + m2, bottom = m1 − m2 − m3 over n tiles;
- * output columns: row[2j] = s0 + s1 + s2 + bias, row[2j + 1] = s1 − s2 − s3 + bias, for 2j + 1 < width, and
- *   row[width − 1] = s0 + s1 + s2 + bias when width is odd. */
-void sl_winograd_input_rows(const float *r0, const float *r1, const float *r2, const float *r3, long n,
-                            float *t0, float *t1, float *t2, float *t3);
-void sl_winograd_input_columns(const float *e, long across, float *out0, float *out1, float *out2, float *out3);
-void sl_winograd_output_rows(const float *m0, const float *m1, const float *m2, const float *m3, long n,
-                             float *top, float *bottom);
-void sl_winograd_output_columns(const float *s0, const float *s1, const float *s2, const float *s3, long width,
-                                float bias, float *row);
+/* Winograd F(4×4, 3×3), the element-wise passes over one row of 6 × 6 tiles (see Neural's WinogradTransforms), on
+ * the points 0, 1, −1, 2, 1/2, ∞, with
+ *   Bᵀ = [−2 5 0 −5 2 0; 0 2 −3 −3 2 0; 0 −2 7 −7 2 0; 0 1 −2 −1 2 0; 0 2 −1 −2 1 0; 0 −2 5 0 −5 2],
+ *   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 1/2 0; 0 1 1 4 1/4 0; 0 1 −1 8 1/8 1]:
+ * six rows (or four) in and out are `stride` floats apart, row k of in at in + k · in_stride.
+ * input rows: out_i[p] = Σ_k Bᵀ[i][k] in_k[p] for p < n;
+ * input columns: out_i[j] = Σ_k Bᵀ[i][k] e[4j + k] for tile j < across (tiles overlap by two columns);
+ * output rows: out_a[j] = Σ_k Aᵀ[a][k] in_k[j] for the four rows a, j < n;
+ * output columns: row[4j + b] = Σ_k Aᵀ[b][k] in_k[j] + bias, for 4j + b < width. */
+void sl_winograd_input_rows(const float *in, long in_stride, long n, float *out, long out_stride);
+void sl_winograd_input_columns(const float *e, long across, float *out, long out_stride);
+void sl_winograd_output_rows(const float *in, long in_stride, long n, float *out, long out_stride);
+void sl_winograd_output_columns(const float *in, long in_stride, long width, float bias, float *row);
 
 /* Which clone runs: 3 AVX-512, 2 AVX2, 1 baseline. sl_kernels_force(level) picks one (tests compare them; a level
  * the CPU lacks is refused and returns 0), sl_kernels_force(0) goes back to the CPU's best. */
