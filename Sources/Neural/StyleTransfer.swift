@@ -18,7 +18,13 @@ public enum ColourPreservation: String, Codable, Sendable, CaseIterable {
     case histogram
 }
 
-public enum Optimiser: String, Codable, Sendable, CaseIterable { case lbfgs, adam }
+public enum Optimiser: String, Codable, Sendable, CaseIterable {
+    case lbfgs, adam
+
+    /// The step each starts from: L-BFGS's 1 (neural-style's), Adam's 10 (neural-style's `-learning_rate` for Adam,
+    /// in pixel values of 0–255).
+    public var defaultLearningRate: Float { self == .adam ? 10 : 1 }
+}
 
 /// Parameters of Gatys et al. style transfer. Defaults are neural-style's (jcjohnson, and the neural-style-pt
 /// reference run): content relu4_2 × 5, style relu1_1 … relu5_1 × 100 each, TV 1e-3, L-BFGS, max pooling.

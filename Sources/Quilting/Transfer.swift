@@ -28,9 +28,13 @@ public struct TransferParameters: Codable, Sendable, Equatable {
     /// without it a dark target draws only from the darkest blocks of the texture.
     public var remapLuminance: Bool
 
+    /// σ of `.blurredLuminance` when none is given: blurs away the texture's detail at the scale of a small block.
+    public static let defaultBlurSigma: Float = 2
+
     public init(quilting: QuiltingParameters = QuiltingParameters(blockSize: 36, tolerance: 0.1), passes: Int = 3,
                 blockShrink: Float = 2.0 / 3.0, alphaSchedule: [Float]? = nil,
-                correspondence: Correspondence = .blurredLuminance(sigma: 2), remapLuminance: Bool = true) {
+                correspondence: Correspondence = .blurredLuminance(sigma: defaultBlurSigma),
+                remapLuminance: Bool = true) {
         self.quilting = quilting
         self.passes = passes
         self.blockShrink = blockShrink

@@ -15,8 +15,8 @@ struct AnalogyCommand: ParsableCommand {
         subcommands: [AnalogyRun.self, AnalogyTexture.self], defaultSubcommand: AnalogyRun.self)
 }
 
-/// Options shared by the analogy commands; defaults come from `AnalogyParameters`, or from `--preset`, and every
-/// flag given overrides them.
+/// Options shared by the analogy commands; defaults come from `AnalogyParameters`, or from `--preset`, then from
+/// a --params file, and every flag given overrides them.
 struct AnalogyOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output B′.") var output: String
     @Option(help: ArgumentHelp("The paper's application: "
@@ -32,13 +32,14 @@ struct AnalogyOptions: ParsableArguments {
     @Option(help: "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off).") var sourceWeight: Float?
     @Flag(inversion: .prefixedNo, help: "Take B′'s colour from A′ (colourisation) instead of from B.")
     var chromaFromAPrime: Bool?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Random seed (default 0).") var seed: UInt64?
     @Option(help: "Threads (default: all cores); the output does not depend on it.") var threads: Int?
     @Option(help: "Write the colour-coded source map s here.") var sourceMap: String?
     @Option(help: "Write the coherence map (white = coherent pick) here.") var coherenceMap: String?
     @Option(help: "Write B′ at every pyramid level into this folder.") var levelsOut: String?
     @Option(help: "Write a JSON summary here.") var summary: String?
     @Flag(help: "Print nothing but errors.") var quiet = false
+    @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var input: InputOptions
 
     func validate() throws {
@@ -54,9 +55,10 @@ struct AnalogyOptions: ParsableArguments {
         }
     }
 
-    /// The preset's parameters (or the defaults), with every flag given written over them.
-    var parameters: AnalogyParameters {
-        var p = preset.flatMap(AnalogyPreset.init(rawValue:))?.parameters ?? AnalogyParameters()
+    /// The preset's parameters (or the defaults), then the --params file's, with every flag given written over them.
+    func parameters() throws -> AnalogyParameters {
+        var p = try parameterFile.load(over: preset.flatMap(AnalogyPreset.init(rawValue:))?.parameters
+                                       ?? AnalogyParameters()).value
         if let kappa { p.kappa = kappa }
         if let levels { p.levels = levels }
         if let features = features.flatMap(AnalogyFeatures.init(rawValue:)) { p.features = features }
@@ -66,22 +68,24 @@ struct AnalogyOptions: ParsableArguments {
         if let checks { p.checks = checks }
         if let sourceWeight { p.sourceWeight = sourceWeight }
         if let chromaFromAPrime { p.chromaFromAPrime = chromaFromAPrime }
-        p.seed = seed
+        if let seed { p.seed = seed }
         if let threads { p.threads = threads }
         return p
     }
 
     func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: input.limits) }
 
-    /// Validates the parameters and refuses a run that would need more than --max-memory.
-    func checkMemory(a: Size, b: Size) throws -> Double {
+    /// Validates the parameters and refuses a run that would need more than --max-memory; nil for --dry-run.
+    func prepare(a: Size, b: Size) throws -> (parameters: AnalogyParameters, estimatedMb: Double)? {
+        let parameters = try parameters()
         try parameters.validate()
-        return try input.checkMemory(AnalogyMemory.analogy(a: a, b: b, parameters), task: "analogy",
-                              driver: "A of \(a), B of \(b), \(parameters.features.rawValue) features",
-                              hint: "use smaller images or --features luminance")
+        let estimate = try input.checkMemory(AnalogyMemory.analogy(a: a, b: b, parameters), task: "analogy",
+                                             driver: "A of \(a), B of \(b), \(parameters.features.rawValue) features",
+                                             hint: "use smaller images or --features luminance")
+        return try parameterFile.announce(parameters) ? nil : (parameters, estimate)
     }
 
-    func write(_ result: AnalogyResult, estimatedMb: Double, inputs: [String]) throws {
+    func write(_ result: AnalogyResult, parameters: AnalogyParameters, estimatedMb: Double, inputs: [String]) throws {
         try refuseOverwritingInputs(inputs, with: [output, sourceMap, coherenceMap, summary])
         try result.image.write(to: output)
         if let sourceMap { try result.sourceMap.colourCoded().write(to: sourceMap) }
@@ -114,10 +118,10 @@ struct AnalogyRun: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let imageA = try options.read(a), imageAPrime = try options.read(aPrime), imageB = try options.read(b)
-            let estimate = try options.checkMemory(a: imageA.size, b: imageB.size)
-            let result = try analogy(a: imageA, aPrime: imageAPrime, b: imageB, options.parameters,
+            guard let (parameters, estimate) = try options.prepare(a: imageA.size, b: imageB.size) else { return }
+            let result = try analogy(a: imageA, aPrime: imageAPrime, b: imageB, parameters,
                                      progress: ProgressBar(quiet: options.quiet).sink)
-            try options.write(result, estimatedMb: estimate, inputs: [a, aPrime, b])
+            try options.write(result, parameters: parameters, estimatedMb: estimate, inputs: [a, aPrime, b])
         }
     }
 }
@@ -137,10 +141,10 @@ struct AnalogyTexture: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let exemplar = try options.read(texture), output = Size(parsing: size) ?? Size(width: 1, height: 1)
-            let estimate = try options.checkMemory(a: exemplar.size, b: output)
-            let result = try textureAnalogy(exemplar, size: output, options.parameters,
+            guard let (parameters, estimate) = try options.prepare(a: exemplar.size, b: output) else { return }
+            let result = try textureAnalogy(exemplar, size: output, parameters,
                                             progress: ProgressBar(quiet: options.quiet).sink)
-            try options.write(result, estimatedMb: estimate, inputs: [texture])
+            try options.write(result, parameters: parameters, estimatedMb: estimate, inputs: [texture])
         }
     }
 }

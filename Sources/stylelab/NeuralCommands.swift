@@ -132,8 +132,9 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "Write the image every N iterations next to OUT.") var saveEvery: Int = 0
     @Option(help: "Write the loss of every iteration as CSV here.") var lossLog: String?
     @Option(help: "Write a JSON summary here.") var summary: String?
-    @Option(help: "Random seed (noise initialisation).") var seed: UInt64 = 0
+    @Option(help: "Random seed (noise initialisation; default 0).") var seed: UInt64?
     @Flag(help: "Print nothing but errors.") var quiet = false
+    @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var input: InputOptions
 
     func parameters(styleCount: Int) throws -> StyleTransferParameters {
@@ -141,6 +142,9 @@ struct NeuralTransfer: ParsableCommand {
             throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
         }
         if network == "random" { p = RandomMultiScaleNetwork.adapted(p) }
+        let (fromFile, keys) = try parameterFile.load(over: p)
+        p = fromFile
+        if keys.contains("optimiser") && !keys.contains("learningRate") { p.learningRate = p.optimiser.defaultLearningRate }
         func list<T>(_ text: String?, _ flag: String, _ parse: (Substring) -> T?) throws -> [T]? {
             guard let text else { return nil }
             let values = text.split(separator: ",").map(parse)
@@ -148,9 +152,13 @@ struct NeuralTransfer: ParsableCommand {
             return values.compactMap { $0 }
         }
         if let size { p.size = size }
-        p.sizes = try list(sizes, "--sizes") { Int($0) }
+        if let sizes = try list(sizes, "--sizes", { Int($0) }) { p.sizes = sizes }
         if let iterations { p.iterations = iterations }
-        if let optimizer { guard let o = Optimiser(rawValue: optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }; p.optimiser = o }
+        if let optimizer {
+            guard let o = Optimiser(rawValue: optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }
+            p.optimiser = o
+            p.learningRate = o.defaultLearningRate
+        }
         if let initialisation {
             p.initialisation = initialisation == "content" ? .content : initialisation == "noise" ? .noise : .image(initialisation)
         }
@@ -160,11 +168,11 @@ struct NeuralTransfer: ParsableCommand {
         if let styleScale { p.styleScale = styleScale }
         if let preserveColors { guard let c = ColourPreservation(rawValue: preserveColors) else { throw ValidationError("--preserve-colors must be none, luminance or histogram") }; p.preserveColours = c }
         if let pooling { guard let k = pooling == "avg" ? Pooling.average : Pooling(rawValue: pooling) else { throw ValidationError("--pooling must be max or avg") }; p.pooling = k }
-        if let learningRate { p.learningRate = learningRate } else if p.optimiser == .adam { p.learningRate = 10 }
-        p.styleBlend = try list(styleBlend, "--style-blend") { Float($0) }
+        if let learningRate { p.learningRate = learningRate }
+        if let blend = try list(styleBlend, "--style-blend", { Float($0) }) { p.styleBlend = blend }
         if let contentLayers { p.contentLayers = contentLayers.split(separator: ",").map(String.init) }
         if let styleLayers { p.styleLayers = styleLayers.split(separator: ",").map(String.init) }
-        p.seed = seed
+        if let seed { p.seed = seed }
         return p
     }
 
@@ -187,8 +195,9 @@ struct NeuralTransfer: ParsableCommand {
             let estimate = try input.checkMemory(StyleTransferMemory.styleTransfer(content: contentImage.size,
                                                                                    styles: styleImages.map(\.size), p),
                                                  task: "neural", driver: driver, hint: "use a smaller --size")
+            if try parameterFile.announce(p) { return }
             let net: any FeatureNetwork = network == "random"
-                ? RandomMultiScaleNetwork(seed: seed)
+                ? RandomMultiScaleNetwork(seed: p.seed)
                 : VGG19(try loadVGG(weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling,
                         algorithm: algorithm)
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
