@@ -20,7 +20,7 @@ RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)
 STYLELAB   := $(BUILD_DIR)/stylelab
 DEMO_OUT   ?= demo-out
 
-.PHONY: setup browser build test demo bench bench-builds test-builds fuzz clean
+.PHONY: setup browser build test demo bench bench-builds test-builds test-slurm fuzz clean
 
 # $(call apt-install,PACKAGES) installs those of PACKAGES that are missing; quiet and quick when all are present.
 define apt-install
@@ -47,6 +47,14 @@ build: setup
 
 test: setup browser
 	$(SWIFT) test
+
+# The README's Slurm job array on a real one-node Slurm (Debian's slurm-wlm and munge, installed when missing;
+# needs root for slurmd): 3 shards merged against one process, and a cancelled task resubmitted resumes. About a
+# minute after the release build; not part of `make test`, which it would take past its time budget.
+test-slurm: setup
+	$(call apt-install,slurm-wlm munge)
+	$(RELEASE)
+	scripts/slurm-test.sh $(STYLELAB)
 
 # Benchmarks print a table and write bench-out/results.json; `make bench BENCH_ARGS=search` runs one suite.
 bench: setup

@@ -15,6 +15,7 @@ func runCell(_ cell: Cell, out: String, run: RunConfig, weights: VGG19Weights?) 
                             wallSeconds: 0, methodSeconds: nil, peakRssMb: 0, measurements: Measurements(),
                             commandLine: cell.argv, errorTail: nil, extras: [], key: cell.key)
     do {
+        if let spec = cell.spec { try cellFileBytes(spec).writeAtomically(to: cell.folder + "/cell.json") }
         let outcome = try runChild(cell.argv, stdout: cell.folder + "/stdout.txt", stderr: cell.folder + "/stderr.txt",
                                    timeout: run.timeoutSeconds ?? 3600)
         if case .interrupted = outcome.ending { return nil }

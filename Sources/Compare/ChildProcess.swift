@@ -67,10 +67,16 @@ func runChild(_ argv: [String], stdout: String, stderr: String, timeout: Double?
         usleep(Date().timeIntervalSince(start) < 1 ? 5_000 : 20_000)  // finer at first: short runs peak early
     }
     if ending != nil { kill(-pid, SIGKILL) }  // anything the child left behind in its group
+    let signal = status & 0x7f, code = (status >> 8) & 0xff  // WTERMSIG, WEXITSTATUS by hand (no Swift macros)
+    if ending == nil && (signal == SIGTERM || signal == SIGINT) {
+        // A job manager stopping the job (Slurm's scancel, a time limit) signals every process at once: the child
+        // may die before the runner sees its own signal. Give that signal a moment to arrive, so that the cell
+        // counts as interrupted (to be redone on resume), not as a crash.
+        for _ in 0 ..< 50 where StopSignals.received == nil { usleep(20_000) }
+        if let stop = StopSignals.received { ending = .interrupted(stop) }
+    }
     let wall = Date().timeIntervalSince(start)
     let peak = (sampledKB > 0 ? sampledKB : Double(usage.ru_maxrss)) / 1024
-    // WIFEXITED / WTERMSIG by hand: Swift does not import the macros.
-    let signal = status & 0x7f, code = (status >> 8) & 0xff
     return ChildOutcome(ending: ending ?? (signal == 0 ? .exited(code) : .signalled(signal)),
                         wallSeconds: wall, peakRssMb: peak)
 }

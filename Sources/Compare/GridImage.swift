@@ -33,8 +33,9 @@ func gridImage(_ layout: ReportLayout, out: String) throws -> Image {
         for method in layout.run.methods {
             guard let result = layout.result(entry.id, method.id) else {
                 // A method with nothing to do for this task, or a cell another shard owns or that has not run yet.
-                let applies = method.commandLine(executable: "", caseId: entry.id, inputs: entry.roles, folder: "",
-                                                 synthesisSize: "", seed: 0) != nil
+                let applies = method.kind == .command
+                    ? method.commandArguments(inputs: entry.roles, folder: "") != nil
+                    : method.runs(RunConfig.Task(roles: entry.roles))
                 pictures.append(nil)
                 captions.append([method.label ?? method.id, applies ? "not run yet" : "does not apply"])
                 continue

@@ -4,25 +4,58 @@ import StyleLabSupport
 
 /// A comparison run: a set, the methods with their parameters, and limits. Stored as JSON (`datasets/runs/*.json`).
 ///
-/// A method's parameters are the `stylelab` flags it runs with, so a case page can show the exact command and a
-/// user can rerun any cell by hand. Each case is one task — texture synthesis, transfer, or a learned filter — and
-/// each method runs the task its algorithm has for it. A `command` method runs any program instead (another
-/// implementation, or a test that crashes on purpose), with `{content}`, `{style}`, `{texture}`, `{a}`, `{a_prime}`, `{b}`, `{output}` and
-/// `{folder}` replaced by paths.
+/// Each case is one task — texture synthesis, transfer, or a learned filter — and each method runs the task its
+/// algorithm has for it. An algorithm's method carries, per task, that algorithm's own parameters (the keys of
+/// `QuiltingParameters`, `TransferParameters`, `AnalogyParameters` or `StyleTransferParameters`, any subset, over a
+/// preset's or the paper's defaults), so a renamed parameter is a clear error naming the keys there are:
+///
+///     {"id": "quilting", "kind": "quilting", "synthesis": {"parameters": {"blockSize": 32}},
+///      "transfer": {"parameters": {"quilting": {"blockSize": 16}, "passes": 3}}}
+///     {"id": "analogies", "kind": "analogies", "filter": {"preset": "learned-filter"}}
+///
+/// Each cell runs in a child process (`stylelab cell CELL.json`), which calls the library. A `command` method
+/// runs any program instead (another implementation, or a test that crashes on purpose), with `{content}`,
+/// `{style}`, `{texture}`, `{a}`, `{a_prime}`, `{b}`, `{output}` and `{folder}` in its `args` replaced by paths.
 public struct RunConfig: Codable, Sendable {
     public struct Method: Codable, Sendable {
         public var id: String
         public var kind: Kind
-        /// Extra `stylelab` flags for every task (or, for `command`, the whole argument vector).
+        /// For `command` only: the program and its arguments.
         public var args: [String]?
-        /// Extra flags for one task only.
-        public var synthesisArgs: [String]?
-        public var transferArgs: [String]?
-        public var filterArgs: [String]?
-        /// Extra flags for single cases, by case id (texture-by-numbers wants `--features rgb`, a blur does not).
-        public var caseArgs: [String: [String]]?
+        /// The algorithm's settings for each task (absent: the defaults).
+        public var synthesis: TaskSetting?
+        public var transfer: TaskSetting?
+        public var filter: TaskSetting?
+        /// Settings for single cases, by case id, written over the task's (texture-by-numbers wants RGB features).
+        public var cases: [String: TaskSetting]?
         /// A label for grids (default: the id).
         public var label: String?
+
+        public init(id: String, kind: Kind, args: [String]? = nil, synthesis: TaskSetting? = nil,
+                    transfer: TaskSetting? = nil, filter: TaskSetting? = nil, cases: [String: TaskSetting]? = nil,
+                    label: String? = nil) {
+            self.id = id; self.kind = kind; self.args = args; self.synthesis = synthesis; self.transfer = transfer
+            self.filter = filter; self.cases = cases; self.label = label
+        }
+    }
+
+    /// How an algorithm runs one task: a preset (analogies: the paper's applications; neural: stylelab,
+    /// neural-style, gatys2016), the network (neural: vgg or random) and parameters over them.
+    public struct TaskSetting: Codable, Sendable, Equatable {
+        public var preset: String?
+        public var network: String?
+        public var parameters: JSONValue?
+
+        public init(preset: String? = nil, network: String? = nil, parameters: JSONValue? = nil) {
+            self.preset = preset; self.network = network; self.parameters = parameters
+        }
+
+        /// `other` written over this setting; parameters merge key by key.
+        func overlaid(with other: TaskSetting?) -> TaskSetting {
+            guard let other else { return self }
+            let merged = other.parameters.map { parameters?.overlaid(with: $0) ?? $0 } ?? parameters
+            return TaskSetting(preset: other.preset ?? preset, network: other.network ?? network, parameters: merged)
+        }
     }
 
     /// The algorithm; the case's roles choose the task (see `Task`).
@@ -30,7 +63,7 @@ public struct RunConfig: Codable, Sendable {
 
     /// What a case asks for: texture synthesis (a texture alone), transfer (content and a style or texture), or a
     /// learned filter (A, A′ and B).
-    public enum Task: String, Sendable {
+    public enum Task: String, Codable, Sendable {
         case synthesis, transfer, filter
         init?(roles: [String: String]) {
             if roles["a"] != nil && roles["a_prime"] != nil && roles["b"] != nil { self = .filter }
@@ -64,8 +97,32 @@ public struct RunConfig: Codable, Sendable {
             let detail = "not a run configuration (\(describe(error))); kinds are \(kinds)"
             throw CompareError.unreadable(path: path, detail: detail)
         }
+        try refuseUnknownMethodKeys(data, path: path)
         try run.validate(path)
         return run
+    }
+
+    /// A method or task key the runner does not know (an old `transfer_args`, a misspelt `parameter`) is an error
+    /// naming the keys there are, not something silently left out.
+    static func refuseUnknownMethodKeys(_ data: Data, path: String) throws {
+        func keys(_ value: Any) -> [String] { Mirror(reflecting: value).children.compactMap(\.label) }
+        let methodKeys = keys(Method(id: "", kind: .command)), settingKeys = keys(TaskSetting())
+        let methods = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["methods"] as? [Any] ?? []
+        for case let method as [String: Any] in methods {
+            let id = method["id"] as? String ?? "?"
+            if let unknown = method.keys.sorted().first(where: { !methodKeys.contains($0) }) {
+                let detail = "method \(id) has no key \"\(unknown)\"; the keys are "
+                throw CompareError.unreadable(path: path, detail: detail + methodKeys.joined(separator: ", "))
+            }
+            var settings = ["synthesis", "transfer", "filter"].compactMap { method[$0] }
+            settings += (method["cases"] as? [String: Any])?.values.map { $0 } ?? []
+            for case let setting as [String: Any] in settings {
+                if let unknown = setting.keys.sorted().first(where: { !settingKeys.contains($0) }) {
+                    let detail = "method \(id): a task setting has no key \"\(unknown)\"; the keys are "
+                    throw CompareError.unreadable(path: path, detail: detail + settingKeys.joined(separator: ", "))
+                }
+            }
+        }
     }
 
     /// Every id is a safe, unique name and every number is in its range, before anything is read or written.
@@ -77,9 +134,21 @@ public struct RunConfig: Codable, Sendable {
             if method.kind == .command && (method.args ?? []).isEmpty {
                 throw bad("method \(method.id) is a command but has no args (the program and its arguments)")
             }
-            for caseId in (method.caseArgs ?? [:]).keys { try SafeNames.checkID(caseId, "case_args case", in: path) }
+            for caseId in (method.cases ?? [:]).keys { try SafeNames.checkID(caseId, "cases", in: path) }
             if let label = method.label, label.count > 100 {
                 throw bad("method \(method.id)'s label is over 100 characters")
+            }
+            if method.kind != .command && method.args != nil {
+                throw bad("method \(method.id) is \(method.kind.rawValue): args are for command methods; give its "
+                          + "parameters per task, e.g. \"transfer\": {\"parameters\": {…}}")
+            }
+            for task in [Task.synthesis, .transfer, .filter] where method.kind != .command {
+                let source = "\(path): method \(method.id), \(task.rawValue)"
+                try checkSetting(method.setting(for: task, caseId: ""), kind: method.kind, task: task, source: source)
+                for (caseId, _) in method.cases ?? [:] {
+                    try checkSetting(method.setting(for: task, caseId: caseId), kind: method.kind, task: task,
+                                     source: source + ", case \(caseId)")
+                }
             }
         }
         try SafeNames.checkUnique(methods.map(\.id), "method", in: path)
@@ -109,58 +178,40 @@ func readConfigFile(_ path: String) throws -> Data {
 }
 
 extension RunConfig.Method {
-    /// The style-like input of a case: its style image, else its texture.
-    private static func exemplar(_ roles: [String: String]) -> String? { roles["style"] ?? roles["texture"] }
-
-    /// The command line of this method on a case whose prepared inputs are `inputs` (role → path), writing into
-    /// `folder`; nil when the method has nothing to do for the case (Gatys has no learned filter, quilting neither).
-    func commandLine(executable: String, caseId: String, inputs: [String: String], folder: String, synthesisSize: String,
-                     seed: UInt64) -> [String]? {
-        guard let task = RunConfig.Task(roles: inputs) else { return nil }
-        let taskArgs: [String]?
-        switch task {
-        case .synthesis: taskArgs = synthesisArgs
-        case .transfer: taskArgs = transferArgs
-        case .filter: taskArgs = filterArgs
-        }
-        let extra = (args ?? []) + (taskArgs ?? []) + (caseArgs?[caseId] ?? [])
-        let output = folder + "/output.png", exemplar = inputs["style"] ?? inputs["texture"] ?? ""
-        let content = inputs["content"] ?? "", a = inputs["a"] ?? ""
-        let aPrime = inputs["a_prime"] ?? "", b = inputs["b"] ?? ""
-        let common = ["--summary", folder + "/summary.json", "-o", output, "--quiet"] + (extra.contains("--seed") ? [] : ["--seed", "\(seed)"])
-        let size = extra.contains("--size") ? [] : ["--size", synthesisSize]
-        let sourceMap = ["--source-map", folder + "/source-map.png"], seams = ["--seams", folder + "/seams.png"]
+    /// Whether this method has something to do for a task (Gatys has no learned filter, quilting neither).
+    func runs(_ task: RunConfig.Task?) -> Bool {
         switch (kind, task) {
-        case (.quilting, .synthesis):
-            return [executable, "quilt", "synthesize", "--texture", exemplar] + size + sourceMap + seams + common + extra
-        case (.quilting, .transfer):
-            return [executable, "quilt", "transfer", "--texture", exemplar, "--target", content]
-                + sourceMap + seams + common + extra
-        case (.analogies, .synthesis):
-            return [executable, "analogy", "texture", "--texture", exemplar] + size + sourceMap + common + extra
-        case (.analogies, .transfer):
-            // Texture transfer by analogy: A = A′ = the style, B = the content.
-            return [executable, "analogy", "--a", exemplar, "--a-prime", exemplar, "--b", content]
-                + sourceMap + common + extra
-        case (.analogies, .filter):
-            return [executable, "analogy", "--a", a, "--a-prime", aPrime, "--b", b] + sourceMap + common + extra
-        case (.neural, .transfer):
-            return [executable, "neural", "--content", content, "--style", exemplar, "--loss-log", folder + "/loss.csv"]
-                + common + extra
-        case (.command, _):
-            var applicable = true
-            let argv = extra.map { argument -> String in
-                var text = argument.replacingOccurrences(of: "{output}", with: output).replacingOccurrences(of: "{folder}", with: folder)
-                for role in DatasetManifest.roles where text.contains("{\(role)}") {
-                    guard let path = inputs[role] else { applicable = false; continue }
-                    text = text.replacingOccurrences(of: "{\(role)}", with: path)
-                }
-                return text
-            }
-            return applicable ? argv : nil
-        default:
-            return nil
+        case (.command, _), (.quilting, .synthesis), (.quilting, .transfer), (.analogies, .synthesis),
+             (.analogies, .transfer), (.analogies, .filter), (.neural, .transfer): return true
+        default: return false
         }
+    }
+
+    /// The typed setting of this method for one case: the task's, with the case's written over it.
+    func setting(for task: RunConfig.Task, caseId: String) -> RunConfig.TaskSetting {
+        let base: RunConfig.TaskSetting?
+        switch task {
+        case .synthesis: base = synthesis
+        case .transfer: base = transfer
+        case .filter: base = filter
+        }
+        return (base ?? RunConfig.TaskSetting()).overlaid(with: cases?[caseId])
+    }
+
+    /// A `command` method's argument vector on a case whose prepared inputs are `inputs`, writing into `folder`;
+    /// nil when it names a role the case does not have.
+    func commandArguments(inputs: [String: String], folder: String) -> [String]? {
+        var applicable = true
+        let argv = (args ?? []).map { argument -> String in
+            var text = argument.replacingOccurrences(of: "{output}", with: folder + "/output.png")
+                .replacingOccurrences(of: "{folder}", with: folder)
+            for role in DatasetManifest.roles where text.contains("{\(role)}") {
+                guard let path = inputs[role] else { applicable = false; continue }
+                text = text.replacingOccurrences(of: "{\(role)}", with: path)
+            }
+            return text
+        }
+        return applicable ? argv : nil
     }
 
     /// The roles an output is scored against: as its style or texture source, as its content, as its ground truth.

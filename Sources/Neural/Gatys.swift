@@ -11,30 +11,86 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
                       progress: progress, snapshot: snapshot, snapshotEvery: snapshotEvery)
 }
 
-/// The same on any feature network: VGG-19, or the random multi-scale network when no weights are at hand.
+/// The same on any feature network. At each size of `p.stages` (one, or coarse to fine), the paper's steps:
+/// the targets (content features, blended style Gram matrices), the starting image, the objective, the
+/// optimisation, and the colour.
 public func styleTransfer(content: Image, styles: [Image], network: any FeatureNetwork, _ p: StyleTransferParameters,
                           progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
     guard !styles.isEmpty else { throw NeuralError.invalidParameter(flag: "--style", value: "none", expected: "at least one style image") }
     try p.validate(styleCount: styles.count)
-    func indices(_ names: [String], _ flag: String) throws -> [Int] {
-        try names.map { name in
-            guard let i = network.index(of: name) else {
-                let known = network.layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")
-                throw NeuralError.invalidParameter(flag: flag, value: name, expected: "a layer of this network (\(known))")
+    let layers = try LossLayers(network, p)
+    let start = Date()
+    var loopSeconds = 0.0, evaluations = 0, trace: [LossRecord] = [], current: Image? = nil
+    for (stage, side) in p.stages.enumerated() {
+        let targets = try StageTargets(content: content, styles: styles, side: side, network: network,
+                                       layers: layers, p)
+        let x = try initialPoint(previous: current, targets.contentImage, network: network, stage: stage, p)
+        let objective = gatysObjective(network, layers, targets, p, shape: x) { record in
+            trace.append(LossRecord(iteration: trace.count, total: record.total, content: record.content,
+                                    style: record.style, tv: record.tv))
+        }
+        let iterations = p.iterations(atStage: stage), loopStart = Date()
+        let observe: (Int, Double, [Float]) -> Void = { i, loss, point in
+            progress?("neural \(side)px", i + 1, of: iterations, detail: String(format: "loss %.4g", loss))
+            if let snapshot, snapshotEvery > 0, (i + 1) % snapshotEvery == 0 {
+                snapshot(i + 1, x.reshaped(point).image(normalisation: network.normalisation))
             }
-            return i
+        }
+        var values = x.values
+        switch p.optimiser {
+        case .lbfgs:
+            LBFGS(history: 100, learningRate: p.learningRate)
+                .minimise(&values, iterations: iterations, objective, observe: observe)
+        case .adam:
+            Adam(learningRate: p.learningRate).minimise(&values, iterations: iterations, objective, observe: observe)
+        }
+        loopSeconds += Date().timeIntervalSince(loopStart)
+        evaluations += iterations
+        let result = x.reshaped(values).image(normalisation: network.normalisation)
+        current = preservingColours(result, of: targets.contentImage, p.preserveColours)
+    }
+    return StyleTransferResult(image: current ?? content, lossTrace: trace,
+                               secondsTotal: Date().timeIntervalSince(start),
+                               secondsPerIteration: loopSeconds / Double(max(evaluations, 1)), iterations: evaluations,
+                               weightsSource: network.source)
+}
+
+/// The network's indices of the content and style layers, and the deepest one a forward pass must reach.
+struct LossLayers {
+    let content: [Int], style: [Int], deepest: Int
+
+    init(_ network: any FeatureNetwork, _ p: StyleTransferParameters) throws {
+        func indices(_ names: [String], _ flag: String) throws -> [Int] {
+            try names.map { name in
+                guard let i = network.index(of: name) else {
+                    let known = network.layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")
+                    throw NeuralError.invalidParameter(flag: flag, value: name,
+                                                       expected: "a layer of this network (\(known))")
+                }
+                return i
+            }
+        }
+        content = try indices(p.contentLayers, "--content-layers")
+        style = try indices(p.styleLayers, "--style-layers")
+        deepest = (content + style).max() ?? 0
+        guard deepest < network.deepestLayer else {
+            throw NeuralError.tooDeep(layer: network.layerNames[deepest], weights: network.source)
         }
     }
-    let contentIndices = try indices(p.contentLayers, "--content-layers"), styleIndices = try indices(p.styleLayers, "--style-layers")
-    let deepest = (contentIndices + styleIndices).max() ?? 0
-    guard deepest < network.deepestLayer else { throw NeuralError.tooDeep(layer: network.layerNames[deepest], weights: network.source) }
 
-    let start = Date()
-    var loopSeconds = 0.0, evaluations = 0
-    var trace: [LossRecord] = []
-    var current: Image? = nil
-    let sizes = p.stages
-    for (stage, side) in sizes.enumerated() {
+    var all: Set<Int> { Set(content + style) }
+}
+
+/// Step 1, at one size: the content image's features at the content layers, and the blend of the style images'
+/// Gram matrices at the style layers. Only the content layers' features are kept: the whole forward pass would
+/// hold a second copy of every activation for the length of the optimisation.
+struct StageTargets {
+    let contentImage: Image
+    let contentFeatures: [Tensor]
+    let styleGrams: [Int: [Float]]
+
+    init(content: Image, styles: [Image], side: Int, network: any FeatureNetwork, layers: LossLayers,
+         _ p: StyleTransferParameters) throws {
         // Shrinking uses PIL's tent filter, as neural-style's loaders do: with area averaging instead the targets are
         // sharper and the same run ends 15 % higher in loss; with it, loss traces match neural-style-pt's within
         // 0.1 %. Enlarging is bicubic.
@@ -43,109 +99,103 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
             return image.rgb().opaque.resized(to: size, method: size.width < image.width ? .triangle : .bicubic)
         }
         let contentImage = fitted(content, side)
+        self.contentImage = contentImage
         var styleImages = styles.map { fitted($0, max(16, Int(Float(side) * p.styleScale))) }
         if p.preserveColours == .histogram { styleImages = styleImages.map { $0.histogramMatched(to: contentImage) } }
-        let minimum = network.minimumSide(forLayer: deepest)
+        let minimum = network.minimumSide(forLayer: layers.deepest)
         for (role, image) in [("content image", contentImage)] + styleImages.map({ ("style image", $0) })
             where min(image.width, image.height) < minimum {
-            throw NeuralError.tooSmall(role: role, size: image.size, layer: network.layerNames[deepest], minimum: minimum)
+            throw NeuralError.tooSmall(role: role, size: image.size, layer: network.layerNames[layers.deepest],
+                                       minimum: minimum)
         }
         let norm = network.normalisation
-        // Targets: content features; the blend of the style images' Gram matrices.
-        // Only the content layers' features are kept: the whole forward pass would hold a second copy of every
-        // activation for the length of the optimisation.
-        let contentFeatures: [Tensor] = {
-            let all = network.forward(Tensor(networkInput: contentImage, normalisation: norm), through: deepest)
-            return contentIndices.map { all[$0] }
-        }()
+        let all = network.forward(Tensor(networkInput: contentImage, normalisation: norm), through: layers.deepest)
+        contentFeatures = layers.content.map { all[$0] }
         let blendWeights = p.styleBlend ?? Array(repeating: 1, count: styles.count), total = blendWeights.reduce(0, +)
-        let blend = blendWeights.map { $0 / total }
-        var styleGrams: [Int: [Float]] = [:]
+        var grams: [Int: [Float]] = [:]
         for (s, style) in styleImages.enumerated() {
-            let features = network.forward(Tensor(networkInput: style, normalisation: norm), through: styleIndices.max() ?? 0)
-            for l in styleIndices {
-                let g = Losses.gram(features[l])
-                styleGrams[l] = zip(styleGrams[l] ?? [Float](repeating: 0, count: g.count), g).map { $0 + blend[s] * $1 }
+            let features = network.forward(Tensor(networkInput: style, normalisation: norm),
+                                           through: layers.style.max() ?? 0)
+            for l in layers.style {
+                let g = Losses.gram(features[l]), sum = grams[l] ?? [Float](repeating: 0, count: g.count)
+                grams[l] = zip(sum, g).map { $0 + blendWeights[s] / total * $1 }
             }
         }
-        // The starting image.
-        var x: Tensor
-        if let current {
-            x = Tensor(networkInput: current.resized(to: contentImage.size, method: .bicubic), normalisation: norm)
-        } else {
-            switch p.initialisation {
-            case .content: x = Tensor(networkInput: contentImage, normalisation: norm)
-            case .noise:
-                var random = RandomSource(seed: p.seed, stream: [stage])
-                x = Tensor(channels: 3, height: contentImage.height, width: contentImage.width)
-                for i in x.values.indices { x.values[i] = random.nextGaussian() * network.initialNoise }
-            case .image(let path):
-                x = Tensor(networkInput: try Image(contentsOf: path).resized(to: contentImage.size, method: .bilinear), normalisation: norm)
-            }
-        }
-        let shape = (x.channels, x.height, x.width)
-        let layerWeights = p.styleLayerWeights ?? Array(repeating: 1, count: styleIndices.count)
-        // Workspaces: every buffer of an evaluation lives here and is reused by the next one.
-        var input = x, activations: [Tensor] = [], inputGradient = x, spare = x, tvGradient = x
-        let lossLayers = Set(contentIndices + styleIndices)
-        var contentGradients = Dictionary(uniqueKeysWithValues: contentIndices.map { ($0, x) })
-        var styleGradients = Dictionary(uniqueKeysWithValues: styleIndices.map { ($0, x) })
-        var gramScratch: [Float] = []
-        let objective: Objective = { values, gradient in
-            input.values.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: values, count: values.count) }
-            network.forward(input, through: deepest, keeping: lossLayers, into: &activations)
-            var contentLoss = 0.0, styleLoss = 0.0
-            for (k, l) in contentIndices.enumerated() {
-                contentLoss += Losses.content(activations[l], target: contentFeatures[k], weight: p.contentWeight,
-                                              gradient: &contentGradients[l]!)
-            }
-            for (k, l) in styleIndices.enumerated() {
-                styleLoss += Losses.style(activations[l], targetGram: styleGrams[l] ?? [], weight: p.styleWeight * layerWeights[k],
-                                          gradient: &styleGradients[l]!, scratch: &gramScratch)
-            }
-            // A layer that carries both a content and a style loss gets the sum of their gradients.
-            var gradients = contentGradients
-            for (l, g) in styleGradients {
-                if var both = gradients[l] {
-                    both.add(g)
-                    gradients[l] = both
-                } else {
-                    gradients[l] = g
-                }
-            }
-            network.backward(input: input, activations: activations, gradients: gradients, into: &inputGradient, spare: &spare)
-            let tvLoss = Losses.totalVariation(input, weight: p.tvWeight, gradient: &tvGradient)
-            gradient.withUnsafeMutableBufferPointer { out in
-                inputGradient.values.withUnsafeBufferPointer { r in tvGradient.values.withUnsafeBufferPointer { t in for i in out.indices { out[i] = r[i] + t[i] } } }
-            }
-            trace.append(LossRecord(iteration: trace.count, total: contentLoss + styleLoss + tvLoss, content: contentLoss, style: styleLoss, tv: tvLoss))
-            return contentLoss + styleLoss + tvLoss
-        }
-        var values = x.values
-        let iterations = p.iterations(atStage: stage)
-        let loopStart = Date()
-        let observe: (Int, Double, [Float]) -> Void = { i, loss, point in
-            progress?("neural \(side)px", i + 1, of: iterations, detail: String(format: "loss %.4g", loss))
-            if let snapshot, snapshotEvery > 0, (i + 1) % snapshotEvery == 0 {
-                snapshot(i + 1, Tensor(channels: shape.0, height: shape.1, width: shape.2, values: point).image(normalisation: norm))
-            }
-        }
-        switch p.optimiser {
-        case .lbfgs: LBFGS(history: 100, learningRate: p.learningRate).minimise(&values, iterations: iterations, objective, observe: observe)
-        case .adam: Adam(learningRate: p.learningRate).minimise(&values, iterations: iterations, objective, observe: observe)
-        }
-        loopSeconds += Date().timeIntervalSince(loopStart)
-        evaluations += iterations
-        var result = Tensor(channels: shape.0, height: shape.1, width: shape.2, values: values).image(normalisation: norm)
-        if p.preserveColours == .luminance {
-            var yiq = contentImage.yiq()
-            let y = result.luminance()
-            for i in 0 ..< y.pixelCount { yiq.samples[i] = y.samples[i] }
-            result = yiq.rgbFromYIQ().clamped()
-        }
-        current = result
+        styleGrams = grams
     }
-    return StyleTransferResult(image: current ?? content, lossTrace: trace, secondsTotal: Date().timeIntervalSince(start),
-                               secondsPerIteration: loopSeconds / Double(max(evaluations, 1)), iterations: evaluations,
-                               weightsSource: network.source)
+}
+
+/// Step 2: where the optimisation starts — the previous size's result enlarged, else the content, noise, or a
+/// given image.
+func initialPoint(previous: Image?, _ contentImage: Image, network: any FeatureNetwork, stage: Int,
+                  _ p: StyleTransferParameters) throws -> Tensor {
+    let norm = network.normalisation
+    if let previous {
+        return Tensor(networkInput: previous.resized(to: contentImage.size, method: .bicubic), normalisation: norm)
+    }
+    switch p.initialisation {
+    case .content: return Tensor(networkInput: contentImage, normalisation: norm)
+    case .noise:
+        var random = RandomSource(seed: p.seed, stream: [stage])
+        var x = Tensor(channels: 3, height: contentImage.height, width: contentImage.width)
+        for i in x.values.indices { x.values[i] = random.nextGaussian() * network.initialNoise }
+        return x
+    case .image(let path):
+        let image = try Image(contentsOf: path).resized(to: contentImage.size, method: .bilinear)
+        return Tensor(networkInput: image, normalisation: norm)
+    }
+}
+
+/// Step 3: the loss α Σ L_content + β Σ w_l L_style + γ TV and its gradient with respect to the pixels — one
+/// forward pass, the losses at their layers, one backward pass. Every buffer lives in the closure and is reused by
+/// the next evaluation; each evaluation's losses go to `record` (its caller numbers them).
+func gatysObjective(_ network: any FeatureNetwork, _ layers: LossLayers, _ targets: StageTargets,
+                    _ p: StyleTransferParameters, shape x: Tensor,
+                    record: @escaping (LossRecord) -> Void) -> Objective {
+    let layerWeights = p.styleLayerWeights ?? Array(repeating: 1, count: layers.style.count)
+    var input = x, activations: [Tensor] = [], inputGradient = x, spare = x, tvGradient = x, gramScratch: [Float] = []
+    var contentGradients = layers.content.map { _ in x }, styleGradients = layers.style.map { _ in x }
+    return { values, gradient in
+        input.values = values
+        network.forward(input, through: layers.deepest, keeping: layers.all, into: &activations)
+        var contentLoss = 0.0, styleLoss = 0.0
+        for (k, l) in layers.content.enumerated() {
+            contentLoss += Losses.content(activations[l], target: targets.contentFeatures[k], weight: p.contentWeight,
+                                          gradient: &contentGradients[k])
+        }
+        for (k, l) in layers.style.enumerated() {
+            styleLoss += Losses.style(activations[l], targetGram: targets.styleGrams[l] ?? [],
+                                      weight: p.styleWeight * layerWeights[k], gradient: &styleGradients[k],
+                                      scratch: &gramScratch)
+        }
+        // A layer that carries both a content and a style loss gets the sum of their gradients.
+        var gradients = Dictionary(zip(layers.content, contentGradients), uniquingKeysWith: { a, _ in a })
+        for (l, g) in zip(layers.style, styleGradients) {
+            if var both = gradients[l] { both.add(g); gradients[l] = both } else { gradients[l] = g }
+        }
+        network.backward(input: input, activations: activations, gradients: gradients, into: &inputGradient,
+                         spare: &spare)
+        let tvLoss = Losses.totalVariation(input, weight: p.tvWeight, gradient: &tvGradient)
+        for i in gradient.indices { gradient[i] = inputGradient.values[i] + tvGradient.values[i] }
+        record(LossRecord(iteration: 0, total: contentLoss + styleLoss + tvLoss, content: contentLoss,
+                          style: styleLoss, tv: tvLoss))
+        return contentLoss + styleLoss + tvLoss
+    }
+}
+
+/// Step 5: the colour. With `.luminance`, the result's luminance on the content's chroma (Gatys et al. 2016b);
+/// `.histogram` acted on the style images before the targets were made.
+func preservingColours(_ result: Image, of contentImage: Image, _ mode: ColourPreservation) -> Image {
+    guard mode == .luminance else { return result }
+    var yiq = contentImage.yiq()
+    let y = result.luminance()
+    for i in 0 ..< y.pixelCount { yiq.samples[i] = y.samples[i] }
+    return yiq.rgbFromYIQ().clamped()
+}
+
+extension Tensor {
+    /// A tensor of this one's shape holding `values`.
+    func reshaped(_ values: [Float]) -> Tensor {
+        Tensor(channels: channels, height: height, width: width, values: values)
+    }
 }

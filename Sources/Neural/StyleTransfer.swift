@@ -87,6 +87,10 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
         return p
     }
 
+    /// The presets by the names the CLI and the run files use: stylelab (the default), neural-style, gatys2016.
+    public static let presets: [String: StyleTransferParameters] = ["stylelab": stylelab, "neural-style": neuralStyle,
+                                                                    "gatys2016": gatys2016]
+
     /// The sizes the optimisation runs at, in order.
     public var stages: [Int] { sizes ?? (coarseToFine && size / 2 >= 64 ? [size / 2, size] : [size]) }
 

@@ -3,6 +3,7 @@ import Compare
 import Foundation
 import Imaging
 import Neural
+import StyleLabSupport
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +39,7 @@ struct CompareRun: ParsableCommand {
             }
             let vgg = try weightsForMetrics(weights)
             let options = ComparisonOptions(runPath: runFile, out: out, dataDir: dataDir, shard: shardValue, jobs: jobs, force: force,
-                                            executable: currentExecutable(), weights: vgg)
+                                            executable: currentExecutable(), weights: vgg, weightsPath: weights)
             let quiet = quiet
             let results: [CellResult]
             do {
@@ -160,6 +161,29 @@ struct DatasetsFetch: ParsableCommand {
             let (manifest, folder) = try location.load()
             let fetched = try manifest.fetch(into: folder) { print($0) }
             print("\(manifest.name): fetched \(fetched.count) files into \(folder)")
+        }
+    }
+}
+
+/// The child's side of a comparison cell: decodes the cell file the runner wrote and calls the library
+/// (`runCellSpec`). Hidden: users run `stylelab compare`, or the algorithm commands themselves.
+struct CellCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cell", abstract: "Run one comparison cell from its cell file.", shouldDisplay: false)
+    @Argument(help: "The cell file (FOLDER/cell.json), written by `stylelab compare`.") var cellFile: String
+
+    func run() throws {
+        try reportingErrors {
+            let data: Data
+            switch readRegularFile(cellFile, maxBytes: 1 << 20) {
+            case .success(let bytes): data = bytes
+            case .failure(let failure): throw ParameterFileError.unreadable(path: cellFile, detail: "\(failure)")
+            }
+            let cell: CellSpec
+            do { cell = try JSONDecoder().decode(CellSpec.self, from: data) } catch {
+                throw ParameterFileError.unreadable(path: cellFile, detail: "not a cell file (\(error))")
+            }
+            try runCellSpec(cell)
         }
     }
 }

@@ -74,31 +74,18 @@ struct NeuralFeatures: ParsableCommand {
             let vgg = VGG19(try loadVGG(weights))
             let picture = try Image(contentsOf: image, limits: ReadLimits(maxPixels: input.maxPixels))
             let names = layers.map { $0.split(separator: ",").map(String.init) }
-                ?? VGG19.layers.prefix(vgg.deepestLayer).map(\.name).filter { $0.hasPrefix("relu") }
-            let indices = try names.map { name -> Int in
-                guard let i = VGG19.index(of: name), i < vgg.deepestLayer else {
-                    throw ValidationError("--layers: \(name) is not a VGG-19 layer these weights reach (conv1_1 … relu5_4)")
-                }
-                return i
-            }
-            let deepest = indices.max() ?? 0, minimum = VGG19.minimumSide(forLayer: deepest)
-            guard min(picture.width, picture.height) >= minimum else {
-                throw NeuralError.tooSmall(role: "image", size: picture.size, layer: VGG19.layers[deepest].name, minimum: minimum)
-            }
-            let activations = vgg.forward(Tensor(networkInput: picture, normalisation: vgg.normalisation), through: deepest)
+            let statistics = try vgg.activationStatistics(of: picture, layers: names)
             var table: [String: [String: Double]] = [:]
-            for (name, i) in zip(names, indices) {
-                let v = activations[i].values
-                let mean = v.reduce(0.0) { $0 + Double($1) } / Double(v.count)
-                let variance = v.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(v.count)
-                table[name] = ["mean": mean, "std": variance.squareRoot(), "max": Double(v.max() ?? 0)]
-            }
+            for (name, s) in statistics { table[name] = ["mean": s.mean, "std": s.std, "max": s.max] }
             if json {
                 let data = try JSONSerialization.data(withJSONObject: ["layers": table], options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("weights: \(vgg.source)")
-                for name in names { if let s = table[name] { print(String(format: "%-8@ mean %10.4f  std %10.4f  max %10.4f", name as NSString, s["mean"]!, s["std"]!, s["max"]!)) } }
+                for (name, s) in statistics {
+                    print(String(format: "%-8@ mean %10.4f  std %10.4f  max %10.4f", name as NSString, s.mean, s.std,
+                                 s.max))
+                }
             }
         }
     }
@@ -138,7 +125,7 @@ struct NeuralTransfer: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func parameters(styleCount: Int) throws -> StyleTransferParameters {
-        guard var p = ["stylelab": StyleTransferParameters.stylelab, "neural-style": .neuralStyle, "gatys2016": .gatys2016][preset] else {
+        guard var p = StyleTransferParameters.presets[preset] else {
             throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
         }
         if network == "random" { p = RandomMultiScaleNetwork.adapted(p) }

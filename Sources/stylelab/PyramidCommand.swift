@@ -49,20 +49,11 @@ func writePyramid(of image: Image, levels: Int, to folder: String, progress: Pro
         paths.append(path)
         progress?("pyramid", paths.count, of: total)
     }
-    var bands: [Image] = []
     for l in 0 ..< gaussian.count {
         try save(gaussian[l], "gaussian-\(l).png")
-        // Bands are signed: show 0.5 + band, so zero is mid-grey (the coarsest level is an image, shown as it is).
-        let band = l == gaussian.count - 1 ? laplacian[l] : laplacian[l].adding(Image(width: laplacian[l].width,
-            height: laplacian[l].height, channels: laplacian[l].channels, value: 0.5))
-        bands.append(band)
-        try save(band, "laplacian-\(l).png")
+        try save(laplacian.displayBand(l), "laplacian-\(l).png")
     }
     try save(laplacian.reconstruct(), "reconstructed.png")
-    let top = Image.pyramidStrip(gaussian.levels), bottom = Image.pyramidStrip(bands)
-    var overview = Image(width: top.width, height: top.height + bottom.height + 4, channels: top.channels, value: 1)
-    overview.paste(top, x: 0, y: 0)
-    overview.paste(bottom, x: 0, y: top.height + 4)
-    try save(overview, "overview.png")
+    try save(LaplacianPyramid.overview(gaussian, laplacian), "overview.png")
     return paths
 }

@@ -14,7 +14,8 @@ struct StyleLab: ParsableCommand {
         // Only commands that spend their time in OpenBLAS restart themselves to tune it: the restart costs a whole
         // process start-up, more than a quilting run or a conversion takes.
         let arguments = CommandLine.arguments.dropFirst()
-        if ["neural", "analogy", "metrics", "compare"].contains(arguments.first ?? "") || arguments.contains("flann") {
+        let blasHeavy = ["neural", "analogy", "metrics", "compare", "cell"]
+        if blasHeavy.contains(arguments.first ?? "") || arguments.contains("flann") {
             BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
         }
         do {
@@ -36,7 +37,7 @@ struct StyleLab: ParsableCommand {
         discussion: "Run `make demo` (a comparison on the embedded set) for a first look, `stylelab info` to see the linked libraries.",
         version: StyleLabVersion.string,
         subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self,
-                      CompareCommand.self, MetricsCommand.self, DatasetsCommand.self])
+                      CompareCommand.self, MetricsCommand.self, DatasetsCommand.self, CellCommand.self])
 }
 
 enum StyleLabVersion {

@@ -12,8 +12,7 @@ import Testing
                                   files: ["c.png", "s.png"].map { .init(path: $0, sha256: String(repeating: "0", count: 64), source: "", licence: "") },
                                   cases: [.init(id: "only", roles: ["content": "c.png", "style": "s.png"], note: nil)])
         let run = RunConfig(name: "report test", set: "set.json",
-                            methods: [.init(id: "quilting", kind: .quilting, args: nil, synthesisArgs: nil, transferArgs: nil, filterArgs: nil,
-                                            caseArgs: nil, label: "Quilt")],
+                            methods: [.init(id: "quilting", kind: .quilting, label: "Quilt")],
                             maxSide: nil, synthesisSize: nil, timeoutSeconds: nil, seed: nil)
         try FileManager.default.createDirectory(atPath: out + "/cells/only/quilting", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: out + "/inputs/only", withIntermediateDirectories: true)

@@ -13,7 +13,10 @@ struct TwoCaseRun {
         "id": "crasher", "kind": "command",
         "args": ["/bin/sh", "-c", #"case "$1" in */alpha/*) kill -ABRT $$;; esac; cp "$1" "$2""#, "sh", "{content}", "{output}"],
     ] }
-    static var quilting: [String: Any] { ["id": "quilting", "kind": "quilting", "transfer_args": ["--block", "8", "--passes", "1"]] }
+    static var quilting: [String: Any] { [
+        "id": "quilting", "kind": "quilting",
+        "transfer": ["parameters": ["quilting": ["blockSize": 8], "passes": 1]],
+    ] }
 
     init(cases: [String] = ["alpha", "beta"], methods: [[String: Any]] = [quilting, crasher],
          extra: [String: Any] = [:]) throws {
@@ -102,6 +105,45 @@ func links(in page: String) throws -> [String] {
         #expect(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date == keptDate)
         #expect(FileManager.default.fileExists(atPath: lost))
         #expect(try csvRows(out + "/metrics.csv").count == 5)
+    }
+
+    /// A method carries its algorithm's own parameters (partial, over the paper's defaults); the child runs the
+    /// library through `stylelab cell`, and what it ran with is written beside the output, as --dump-params
+    /// would print it. A misspelt key, an old argument list or an unknown preset stop the run before any cell.
+    @Test func typedMethodsRunTheLibraryAndBadKeysAreNamed() throws {
+        let analogies: [String: Any] = ["id": "analogies", "kind": "analogies",
+                                        "transfer": ["preset": "texture-transfer", "parameters": ["checks": 8]]]
+        let setup = try TwoCaseRun(cases: ["alpha"], methods: [TwoCaseRun.quilting, analogies])
+        let out = setup.folder + "/out"
+        let run = try setup.compare(out)
+        #expect(run.status == 0, "\(run.standardError)")
+        let cell = try String(contentsOfFile: out + "/cells/alpha/quilting/cell.json", encoding: .utf8)
+        #expect(cell.contains(#""algorithm" : "quilting""#))
+        let quilted = try String(contentsOfFile: out + "/cells/alpha/quilting/parameters.json", encoding: .utf8)
+        #expect(quilted.contains(#""blockSize" : 8"#) && quilted.contains(#""passes" : 1"#))
+        #expect(quilted.contains(#""tolerance" : 0.1"#), "the paper's default filled in")
+        let analogy = try String(contentsOfFile: out + "/cells/alpha/analogies/parameters.json", encoding: .utf8)
+        #expect(analogy.contains(#""checks" : 8"#) && analogy.contains(#""kappa" : 0.5"#), "the preset under the file")
+
+        let bad: [(Any, String)] = [
+            (["transfer": ["parameters": ["quilting": ["blokSize": 8]]]], #"no parameter "quilting.blokSize""#),
+            (["transfer_args": ["--block", "8"]], #"has no key "transfer_args""#),
+            (["transfer": ["parameter": ["passes": 1]]], #"a task setting has no key "parameter""#),
+            (["transfer": ["parameters": ["passes": "three"]]], #""passes" must be an integer"#),
+        ]
+        for (extra, message) in bad {
+            var method: [String: Any] = ["id": "quilting", "kind": "quilting"]
+            method.merge(extra as? [String: Any] ?? [:]) { $1 }
+            let broken = try TwoCaseRun(cases: ["alpha"], methods: [method])
+            let refused = try broken.compare(broken.folder + "/out")
+            #expect(refused.status == 1)
+            #expect(refused.standardError.contains(message), "\(refused.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: broken.folder + "/out/cells/alpha"), "no cell ran")
+        }
+        let presetless = try TwoCaseRun(cases: ["alpha"], methods: [["id": "analogies", "kind": "analogies",
+                                                                     "transfer": ["preset": "oil-painting"]]])
+        let refused = try presetless.compare(presetless.folder + "/out")
+        #expect(refused.status == 1 && refused.standardError.contains("no analogy preset oil-painting"))
     }
 
     @Test func twoShardsMergeToTheCSVOfOneRun() throws {

