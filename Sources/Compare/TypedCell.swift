@@ -36,21 +36,37 @@ public func runCellSpec(_ cell: CellSpec) throws {
     switch (cell.algorithm, cell.task) {
     case (.quilting, .synthesis):
         let (p, _) = try cellParameters(cell, over: QuiltingParameters())
-        let result = try synthesize(try exemplar(), size: try synthesisSize(cell), p)
+        let texture = try exemplar(), size = try synthesisSize(cell)
+        try checkMemory(QuiltingMemory.synthesis(texture: texture.size, channels: texture.channels, output: size, p),
+                        cell)
+        let result = try synthesize(texture, size: size, p)
         try writeQuilt(result, QuiltingSummary(result, synthesis: p), p, folder: out)
     case (.quilting, .transfer):
         var (p, keys) = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
-        let target = try input("content")
-        if !keys.contains("quilting.blockSize") { p.quilting.blockSize = TransferParameters.blockSize(forTarget: target.size) }
-        let result = try transfer(try exemplar(), onto: target, p)
+        let target = try input("content"), texture = try exemplar()
+        if !keys.contains("quilting.blockSize") {
+            p.quilting.blockSize = TransferParameters.blockSize(forTarget: target.size)
+        }
+        let estimate = QuiltingMemory.transfer(texture: texture.size, channels: texture.channels, target: target.size, p)
+        try checkMemory(estimate, cell)
+        let result = try transfer(texture, onto: target, p)
         try writeQuilt(result, QuiltingSummary(result, transfer: p), p, folder: out)
     case (.analogies, let task):
         let (p, _) = try cellParameters(cell, over: try analogyDefaults(cell))
         let result: AnalogyResult
         switch task {
-        case .synthesis: result = try textureAnalogy(try exemplar(), size: try synthesisSize(cell), p)
-        case .transfer: result = try analogy(a: try exemplar(), aPrime: try exemplar(), b: try input("content"), p)
-        case .filter: result = try analogy(a: try input("a"), aPrime: try input("a_prime"), b: try input("b"), p)
+        case .synthesis:
+            let texture = try exemplar(), size = try synthesisSize(cell)
+            try checkMemory(AnalogyMemory.analogy(a: texture.size, b: size, p), cell)
+            result = try textureAnalogy(texture, size: size, p)
+        case .transfer:
+            let style = try exemplar(), content = try input("content")
+            try checkMemory(AnalogyMemory.analogy(a: style.size, b: content.size, p), cell)
+            result = try analogy(a: style, aPrime: style, b: content, p)
+        case .filter:
+            let a = try input("a"), b = try input("b")
+            try checkMemory(AnalogyMemory.analogy(a: a.size, b: b.size, p), cell)
+            result = try analogy(a: a, aPrime: try input("a_prime"), b: b, p)
         }
         try result.image.write(to: out + "/output.png")
         try result.sourceMap.colourCoded().write(to: out + "/source-map.png")
@@ -91,6 +107,13 @@ func checkSetting(_ setting: RunConfig.TaskSetting, kind: RunConfig.Kind, task: 
     case (.neural, .transfer): _ = try cellParameters(cell, over: try neuralDefaults(cell))
     default: break
     }
+}
+
+/// Refuses a cell whose memory estimate exceeds the default budget (80 % of physical memory), as the algorithm
+/// commands do: a cell file is as hostile as any other.
+private func checkMemory(_ estimate: Int, _ cell: CellSpec) throws {
+    try MemoryBudget.systemDefault.check(estimate, task: "cell \(cell.algorithm.rawValue) \(cell.task.rawValue)",
+                                         driver: "the inputs of \(cell.source)", reduce: "use smaller inputs")
 }
 
 private func synthesisSize(_ cell: CellSpec) throws -> Size {
@@ -143,6 +166,7 @@ private func neuralDefaults(_ cell: CellSpec) throws -> StyleTransferParameters 
 
 private func runNeuralCell(_ cell: CellSpec, content: Image, style: Image) throws {
     let (p, _) = try cellParameters(cell, over: try neuralDefaults(cell))
+    try checkMemory(StyleTransferMemory.styleTransfer(content: content.size, styles: [style.size], p), cell)
     let network: any FeatureNetwork
     if cell.setting.network == "random" {
         network = RandomMultiScaleNetwork(seed: p.seed)

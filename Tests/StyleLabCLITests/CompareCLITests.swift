@@ -140,6 +140,21 @@ func links(in page: String) throws -> [String] {
             #expect(refused.standardError.contains(message), "\(refused.standardError)")
             #expect(!FileManager.default.fileExists(atPath: broken.folder + "/out/cells/alpha"), "no cell ran")
         }
+        // The child's cell file is as hostile as any file: garbage is refused in one line, and so is a cell that
+        // would need more memory than the machine has.
+        let folder = out + "/cells/alpha/quilting", file = folder + "/cell.json"
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: setup.folder + "/garbage.json"))
+        let garbage = try CLIRun(["cell", setup.folder + "/garbage.json"])
+        #expect(garbage.status == 1 && garbage.standardError.contains("not a cell file"))
+        var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file)))
+                                as? [String: Any])
+        spec["task"] = "synthesis"
+        spec["synthesisSize"] = "1000000x1000000"
+        spec["setting"] = [String: Any]()  // the transfer's parameters are not synthesis's
+        try JSONSerialization.data(withJSONObject: spec).write(to: URL(fileURLWithPath: file))
+        let huge = try CLIRun(["cell", file])
+        #expect(huge.status == 1 && huge.standardError.contains("would need about"), "\(huge.standardError)")
+
         let presetless = try TwoCaseRun(cases: ["alpha"], methods: [["id": "analogies", "kind": "analogies",
                                                                      "transfer": ["preset": "oil-painting"]]])
         let refused = try presetless.compare(presetless.folder + "/out")
