@@ -30,3 +30,27 @@ public enum BoundaryMode: Equatable, Sendable, Codable {
         return 0
     }
 }
+
+extension Image {
+    /// The image enlarged by `right` columns and `bottom` rows, read through `boundary` (the one padding helper:
+    /// quilting extends a target by its edge pixels, `.clamp`, and a periodic exemplar by itself, `.wrap`).
+    public func padded(right: Int, bottom: Int, boundary: BoundaryMode) -> Image {
+        let size = Size(width: width + max(0, right), height: height + max(0, bottom))
+        if size == self.size { return self }
+        var out = Image(width: size.width, height: size.height, channels: channels)
+        let n = pixelCount, m = out.pixelCount
+        for c in 0 ..< channels {
+            for y in 0 ..< size.height {
+                let sy = boundary.index(y, count: height)
+                for x in 0 ..< size.width {
+                    guard let sy, let sx = boundary.index(x, count: width) else {
+                        out.samples[c * m + y * size.width + x] = boundary.outsideValue
+                        continue
+                    }
+                    out.samples[c * m + y * size.width + x] = samples[c * n + sy * width + sx]
+                }
+            }
+        }
+        return out
+    }
+}

@@ -47,7 +47,7 @@ struct PreparedExemplar {
     init(_ texture: Image, blockSize b: Int, wrap: Bool) {
         originalSize = texture.size
         if wrap {
-            image = texture.paddedByWrapping(right: b - 1, bottom: b - 1)
+            image = texture.padded(right: b - 1, bottom: b - 1, boundary: .wrap)
             candidates = texture.size
         } else {
             image = texture
@@ -78,19 +78,5 @@ extension QuiltingCanvas {
                               seams: seamsCropped, timings: timings,
                               meanOverlapError: overlapPixelCount > 0 ? overlapErrorSum / Double(overlapPixelCount) : 0,
                               blockCount: blockCount)
-    }
-}
-
-extension Image {
-    /// The image extended to the right and bottom by repeating it periodically.
-    func paddedByWrapping(right: Int, bottom: Int) -> Image {
-        var out = Image(width: width + right, height: height + bottom, channels: channels)
-        let n = pixelCount, m = out.pixelCount
-        for c in 0 ..< channels {
-            for y in 0 ..< out.height {
-                for x in 0 ..< out.width { out.samples[c * m + y * out.width + x] = samples[c * n + (y % height) * width + x % width] }
-            }
-        }
-        return out
     }
 }

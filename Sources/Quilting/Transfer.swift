@@ -163,8 +163,9 @@ private func transferPass(texture: Image, textureGuide: Image, targetGuide: Imag
     let grid = BlockGrid(size: targetGuide.size, blockSize: b, overlap: o)
     // The target guide and the previous pass, extended by their edge pixels to the canvas (the last blocks may
     // reach past the target's edge; that part is cropped away at the end).
-    let guide = targetGuide.extended(to: grid.canvasSize)
-    let earlier = previous?.extended(to: grid.canvasSize)
+    let (right, bottom) = (grid.canvasSize.width - targetGuide.width, grid.canvasSize.height - targetGuide.height)
+    let guide = targetGuide.padded(right: right, bottom: bottom, boundary: .clamp)
+    let earlier = previous?.padded(right: right, bottom: bottom, boundary: .clamp)
     var canvas = QuiltingCanvas(size: grid.canvasSize, channels: c, exemplarSize: texture.size, blockSize: b, overlap: o)
     let blockSamples = Float(b * b)
     clock.lap("prepare exemplar")
@@ -192,21 +193,4 @@ private func transferPass(texture: Image, textureGuide: Image, targetGuide: Imag
         blockDone()
     }
     return canvas.result(croppedTo: targetGuide.size, timings: [], blockCount: grid.blocks.count)
-}
-
-extension Image {
-    /// The image enlarged to `size` (never smaller) by repeating its last row and column.
-    func extended(to size: Size) -> Image {
-        if size == self.size { return self }
-        var out = Image(width: size.width, height: size.height, channels: channels)
-        let n = pixelCount, m = out.pixelCount
-        for c in 0 ..< channels {
-            for y in 0 ..< size.height {
-                for x in 0 ..< size.width {
-                    out.samples[c * m + y * size.width + x] = samples[c * n + min(y, height - 1) * width + min(x, width - 1)]
-                }
-            }
-        }
-        return out
-    }
 }

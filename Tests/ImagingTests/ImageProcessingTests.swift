@@ -99,6 +99,20 @@ import Testing
     }
 }
 
+/// The one padding helper reads outside the image through each boundary mode, as `BoundaryMode.index` says.
+@Suite struct PaddingTests {
+    @Test func paddingFollowsTheBoundaryMode() {
+        let row = Image(width: 3, height: 1, channels: 1, samples: [1, 2, 3])
+        #expect(row.padded(right: 4, bottom: 0, boundary: .clamp).samples == [1, 2, 3, 3, 3, 3, 3])
+        #expect(row.padded(right: 4, bottom: 0, boundary: .wrap).samples == [1, 2, 3, 1, 2, 3, 1])
+        #expect(row.padded(right: 4, bottom: 0, boundary: .reflect).samples == [1, 2, 3, 2, 1, 2, 3])
+        #expect(row.padded(right: 2, bottom: 0, boundary: .constant(9)).samples == [1, 2, 3, 9, 9])
+        let tall = row.padded(right: 0, bottom: 2, boundary: .wrap)
+        #expect(tall.height == 3 && tall.samples == [1, 2, 3, 1, 2, 3, 1, 2, 3])
+        #expect(row.padded(right: 0, bottom: 0, boundary: .clamp) == row)
+    }
+}
+
 @Suite struct PyramidTests {
     @Test func gaussianLevelSizesAreHalvedRoundingUp() {
         let pyramid = GaussianPyramid(Image(width: 37, height: 20, channels: 1), levelCount: 10)
