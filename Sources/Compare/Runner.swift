@@ -140,11 +140,7 @@ private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: Stri
 }
 
 /// A cell file's bytes: sorted keys, so that the same cell always has the same key.
-func cellFileBytes(_ cell: CellSpec) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return try encoder.encode(cell)
-}
+func cellFileBytes(_ cell: CellSpec) throws -> Data { try cell.parameterJSON() }
 
 func inputPath(out: String, caseId: String, role: String) -> String { "\(out)/inputs/\(caseId)/\(role).png" }
 

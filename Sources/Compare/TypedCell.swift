@@ -27,7 +27,7 @@ public struct CellSpec: Codable, Sendable, Equatable {
 public func runCellSpec(_ cell: CellSpec) throws {
     func input(_ role: String) throws -> Image {
         guard let path = cell.inputs[role] else {
-            throw CompareError.unreadable(path: cell.folder + "/cell.json", detail: "the cell has no \(role) input")
+            throw CompareError.unreadable(path: cell.source, detail: "the cell has no \(role) input")
         }
         return try Image(contentsOf: path)
     }
@@ -44,13 +44,13 @@ public func runCellSpec(_ cell: CellSpec) throws {
     case (.quilting, .transfer):
         var (p, keys) = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
         let target = try input("content"), texture = try exemplar()
-        if !keys.contains("quilting.blockSize") {
-            p.quilting.blockSize = TransferParameters.blockSize(forTarget: target.size)
-        }
+        let blockChoice = keys.contains("quilting.blockSize") ? nil : p.fitBlock(toTarget: target.size)
         let estimate = QuiltingMemory.transfer(texture: texture.size, channels: texture.channels, target: target.size, p)
         try checkMemory(estimate, cell)
         let result = try transfer(texture, onto: target, p)
-        try writeQuilt(result, QuiltingSummary(result, transfer: p), p, folder: out)
+        var summary = QuiltingSummary(result, transfer: p)
+        summary.blockChoice = blockChoice
+        try writeQuilt(result, summary, p, folder: out)
     case (.analogies, let task):
         let (p, _) = try cellParameters(cell, over: try analogyDefaults(cell))
         let result: AnalogyResult
@@ -76,7 +76,7 @@ public func runCellSpec(_ cell: CellSpec) throws {
     case (.neural, .transfer):
         try runNeuralCell(cell, content: try input("content"), style: try exemplar())
     default:
-        throw CompareError.unreadable(path: out + "/cell.json",
+        throw CompareError.unreadable(path: cell.source,
                                       detail: "\(cell.algorithm.rawValue) has no \(cell.task.rawValue) task")
     }
 }
@@ -144,9 +144,7 @@ private func writeQuilt<P: Encodable>(_ result: QuiltingResult, _ summary: Quilt
 /// `summary.json` (the library's summary, as the CLI writes it) and `parameters.json` (as `--dump-params`).
 private func writeSummary<S: Encodable, P: Encodable>(_ summary: S, parameters: P, folder: String) throws {
     try summary.summaryJSON().writeAtomically(to: folder + "/summary.json")
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(parameters).writeAtomically(to: folder + "/parameters.json")
+    try parameters.parameterJSON().writeAtomically(to: folder + "/parameters.json")
 }
 
 /// The neural preset's parameters (default stylelab), adapted to the random network when the setting asks for it.
@@ -171,17 +169,12 @@ private func runNeuralCell(_ cell: CellSpec, content: Image, style: Image) throw
     if cell.setting.network == "random" {
         network = RandomMultiScaleNetwork(seed: p.seed)
     } else {
-        guard let file = cell.weights ?? PasticheWeights.cachedIfValid() else {
-            throw WeightError.notFound(path: PasticheWeights.cachedPath, hint: "run `stylelab weights fetch` first")
-        }
-        network = VGG19(try VGG19Weights(WeightFile.read(file), path: file).reaching(p.contentLayers + p.styleLayers),
+        network = VGG19(try VGG19Weights.load(cell.weights).reaching(p.contentLayers + p.styleLayers),
                         pooling: p.pooling)
     }
     let result = try styleTransfer(content: content, styles: [style], network: network, p)
     try result.image.write(to: cell.folder + "/output.png")
-    let rows = ["iteration,total,content,style,tv"]
-        + result.lossTrace.map { "\($0.iteration),\($0.total),\($0.content),\($0.style),\($0.tv)" }
-    try Data((rows.joined(separator: "\n") + "\n").utf8).writeAtomically(to: cell.folder + "/loss.csv")
+    try Data(result.lossCSV.utf8).writeAtomically(to: cell.folder + "/loss.csv")
     let summary = StyleTransferSummary(result, parameters: p, peakRssMb: Double(residentHighWaterMarkKB() ?? 0) / 1024)
     try writeSummary(summary, parameters: p, folder: cell.folder)
 }

@@ -9,4 +9,12 @@ extension Encodable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)
     }
+
+    /// The format of parameter and cell files (what `--dump-params` prints and `--params` reads): pretty-printed
+    /// JSON with sorted keys spelt as the Swift properties are (`blockSize`), so a dump pastes back unchanged.
+    public func parameterJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
 }

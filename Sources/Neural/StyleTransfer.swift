@@ -167,6 +167,13 @@ public struct StyleTransferResult: Sendable {
     public var secondsPerIteration: Double
     public var iterations: Int
     public var weightsSource: String
+
+    /// The loss trace as CSV, a row per evaluation: iteration, total, content, style, tv.
+    public var lossCSV: String {
+        let rows = ["iteration,total,content,style,tv"]
+            + lossTrace.map { "\($0.iteration),\($0.total),\($0.content),\($0.style),\($0.tv)" }
+        return rows.joined(separator: "\n") + "\n"
+    }
 }
 
 public struct LossRecord: Codable, Sendable, Equatable {

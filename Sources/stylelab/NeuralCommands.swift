@@ -51,14 +51,6 @@ struct NeuralCommand: ParsableCommand {
         subcommands: [NeuralTransfer.self, NeuralFeatures.self], defaultSubcommand: NeuralTransfer.self)
 }
 
-/// The weights a neural command uses: --weights, or the fetched default, or a one-line instruction.
-func loadVGG(_ path: String?) throws -> VGG19Weights {
-    guard let file = path ?? PasticheWeights.cachedIfValid() else {
-        throw WeightError.notFound(path: PasticheWeights.cachedPath, hint: "run `stylelab weights fetch` first, or pass --weights PATH")
-    }
-    return try VGG19Weights(WeightFile.read(file), path: file)
-}
-
 struct NeuralFeatures: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
@@ -71,7 +63,7 @@ struct NeuralFeatures: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let vgg = VGG19(try loadVGG(weights))
+            let vgg = VGG19(try VGG19Weights.load(weights))
             let picture = try Image(contentsOf: image, limits: ReadLimits(maxPixels: input.maxPixels))
             let names = layers.map { $0.split(separator: ",").map(String.init) }
             let statistics = try vgg.activationStatistics(of: picture, layers: names)
@@ -185,7 +177,7 @@ struct NeuralTransfer: ParsableCommand {
             if try parameterFile.announce(p) { return }
             let net: any FeatureNetwork = network == "random"
                 ? RandomMultiScaleNetwork(seed: p.seed)
-                : VGG19(try loadVGG(weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling,
+                : VGG19(try VGG19Weights.load(weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling,
                         algorithm: algorithm)
             let stem = (output as NSString).deletingPathExtension, ext = (output as NSString).pathExtension
             let result = try styleTransfer(content: contentImage, styles: styleImages, network: net, p,
@@ -193,10 +185,7 @@ struct NeuralTransfer: ParsableCommand {
                                            snapshot: { i, image in try? image.write(to: "\(stem)-\(i).\(ext.isEmpty ? "png" : ext)") },
                                            snapshotEvery: saveEvery)
             try result.image.write(to: output)
-            if let lossLog {
-                let rows = ["iteration,total,content,style,tv"] + result.lossTrace.map { "\($0.iteration),\($0.total),\($0.content),\($0.style),\($0.tv)" }
-                try Data((rows.joined(separator: "\n") + "\n").utf8).writeAtomically(to: lossLog)
-            }
+            if let lossLog { try Data(result.lossCSV.utf8).writeAtomically(to: lossLog) }
             if let summary {
                 var value = StyleTransferSummary(result, parameters: p, peakRssMb: peakResidentMegabytes())
                 value.estimatedMemoryMb = estimate

@@ -26,11 +26,7 @@ struct ParameterFileOptions: ParsableArguments {
 
     /// Prints `parameters` for --dump-params or --dry-run; true when the command should stop here.
     func announce<P: Encodable>(_ parameters: P) throws -> Bool {
-        if dumpParams || dryRun {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(parameters), as: UTF8.self))
-        }
+        if dumpParams || dryRun { print(String(decoding: try parameters.parameterJSON(), as: UTF8.self)) }
         return dryRun
     }
 }

@@ -169,9 +169,7 @@ struct QuiltTransfer: ParsableCommand {
             }
             var blockChoice: String? = nil
             if options.block == nil && !keys.contains("quilting.blockSize") {
-                p.quilting.blockSize = TransferParameters.blockSize(forTarget: targetImage.size)
-                blockChoice = "block \(p.quilting.blockSize) for the \(targetImage.size) target: a sixteenth of its shorter "
-                    + "side, within 8–36 (--block sets it)"
+                blockChoice = p.fitBlock(toTarget: targetImage.size) + " (--block sets it)"
             }
             try p.validate(textureSize: texture.size)
             let driver = "a \(targetImage.size) target, a \(texture.size) texture"
