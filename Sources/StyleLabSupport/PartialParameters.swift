@@ -36,6 +36,17 @@ package func decodePartial<P: Codable>(_ type: P.Type, from data: Data, over def
     do {
         return (try JSONDecoder().decode(P.self, from: JSONSerialization.data(withJSONObject: merged)), keys)
     } catch let error as DecodingError {
+        // Foundation reports a number its type cannot hold (a negative seed, a count past Int) with no key path:
+        // find the value by trying each given one alone.
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+           let given = given as? [String: Any], let base = base as? [String: Any],
+           let key = culprit(given, over: base, prefix: "", decodes: { candidate in
+               (try? JSONSerialization.data(withJSONObject: candidate))
+                   .flatMap { try? JSONDecoder().decode(P.self, from: $0) } != nil
+           }) {
+            throw ParameterFileError.badValue(path: path, key: key, detail: "is out of range for this parameter "
+                                              + "(a negative count or seed, or a number too large)")
+        }
         throw describe(error, path: path)
     }
 }
@@ -64,6 +75,27 @@ private func overlay(_ given: Any, on base: Any, template: Any, keyPath: String,
         }
     }
     return result
+}
+
+/// The dotted key of the first given value that does not decode on its own over the defaults, or nil.
+private func culprit(_ given: [String: Any], over base: [String: Any], prefix: String,
+                     decodes: ([String: Any]) -> Bool) -> String? {
+    for key in given.keys.sorted() {
+        let name = prefix.isEmpty ? key : prefix + "." + key
+        if let inner = given[key] as? [String: Any], let innerBase = base[key] as? [String: Any] {
+            let found = culprit(inner, over: innerBase, prefix: name) { value in
+                var outer = base
+                outer[key] = value
+                return decodes(outer)
+            }
+            if let found { return found }
+        } else {
+            var single = base
+            single[key] = given[key] is NSNull ? nil : given[key]
+            if !decodes(single) { return name }
+        }
+    }
+    return nil
 }
 
 /// A decoding failure as the key it happened at and what was expected there.

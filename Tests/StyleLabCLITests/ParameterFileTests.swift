@@ -124,5 +124,25 @@ import Imaging
                                    folder + "/t.png", "--params", file])
         #expect(transfer.status == 1)
         #expect(transfer.standardError.contains(#""quilting.tolerance" must be a number"#))
+
+        // Hostile values are refused in one line naming the key: negative, too large, deeply nested, not JSON.
+        let hostile: [(String, String)] = [
+            (#"{"seed": -1}"#, #""seed" is out of range"#),
+            (#"{"quilting": {"seed": -3}, "passes": 2}"#, #""quilting.seed" is out of range"#),
+            (#"{"blockSize": 100000000000000000000}"#, #""blockSize" is out of range"#),
+            (#"{"blockSize": -5}"#, "--block -5 is invalid"),
+            ("{\"blockSize\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}",
+             "not JSON"),
+            ("[1, 2]", "must be a JSON object"),
+        ]
+        for (text, message) in hostile {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            let command = text.contains("quilting") ? ["quilt", "transfer", "--texture", texture, "--target", texture,
+                                                       "-o", folder + "/t.png"] : base
+            let refused = try CLIRun(command + ["--params", file])
+            #expect(refused.status == 1 && refused.standardError.contains(message),
+                    "\(text.prefix(60)): \(refused.standardError)")
+            #expect(refused.standardError.split(separator: "\n").count == 1)
+        }
     }
 }
