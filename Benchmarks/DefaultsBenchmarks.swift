@@ -65,6 +65,9 @@ func benchmarkAnalogyPresets(_ harness: inout Harness, unseen: [Image]) throws {
     let a = embeddedImage("astronaut", size: size), aPrime = a.gaussianBlurred(sigma: 2)
     var variants: [(String, AnalogyParameters)] = [("defaults", AnalogyParameters()),
                                                    ("--preset learned-filter", AnalogyPreset.learnedFilter.parameters)]
+    var untouchedChroma = AnalogyPreset.learnedFilter.parameters
+    untouchedChroma.chroma = .fromB
+    variants.append(("--preset learned-filter --chroma from-b", untouchedChroma))
     if ProcessInfo.processInfo.environment["STYLELAB_EXPLORE"] != nil {
         variants += [("κ 0, checks 128", AnalogyParameters(kappa: 0, remapLuminance: false, checks: 128)),
                      ("κ 0, exact", AnalogyParameters(kappa: 0, remapLuminance: false, search: .exact)),

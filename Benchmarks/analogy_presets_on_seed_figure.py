@@ -17,12 +17,12 @@ import subprocess
 import sys
 
 PAINTINGS = {"starry": "starry_night.jpg", "woman": "woman_with_a_hat.jpg", "great-wave": "great_wave_off_kanagawa.jpg"}
-TRANSFER = [("kappa 0.5", ["--kappa", "0.5", "--no-remap", "--chroma-from-a-prime"]),
-            ("kappa 1", ["--kappa", "1", "--no-remap", "--chroma-from-a-prime"]),
-            ("kappa 2", ["--kappa", "2", "--no-remap", "--chroma-from-a-prime"]),
-            ("kappa 5", ["--kappa", "5", "--no-remap", "--chroma-from-a-prime"]),
-            ("kappa 1, remap", ["--kappa", "1", "--remap", "--chroma-from-a-prime"]),
-            ("kappa 1, B's chroma", ["--kappa", "1", "--no-remap", "--no-chroma-from-a-prime"])]
+TRANSFER = [("kappa 0.5", ["--kappa", "0.5", "--no-remap", "--chroma", "from-a-prime"]),
+            ("kappa 1", ["--kappa", "1", "--no-remap", "--chroma", "from-a-prime"]),
+            ("kappa 2", ["--kappa", "2", "--no-remap", "--chroma", "from-a-prime"]),
+            ("kappa 5", ["--kappa", "5", "--no-remap", "--chroma", "from-a-prime"]),
+            ("kappa 1, remap", ["--kappa", "1", "--remap", "--chroma", "from-a-prime"]),
+            ("kappa 1, B's chroma", ["--kappa", "1", "--no-remap", "--chroma", "from-b"])]
 ARTISTIC = [(f"kappa {k}{', remap' if remap else ''}", ["--kappa", str(k), "--remap" if remap else "--no-remap"])
             for k in (1, 2, 5, 10) for remap in (True, False)]
 

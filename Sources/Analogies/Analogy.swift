@@ -42,8 +42,7 @@ public func analogy(a: Image, aPrime: Image, b: Image, _ p: AnalogyParameters = 
                                        coherenceFactor: p.kappa * pow(2, -Float(level)), parameters: p)
         let output = synthesis.run()
         bPrime[level] = output.bPrime
-        result.record(level: level, output, colour: prepared.colour(level: level, bPrime: output.bPrime, source: output.source,
-                                                                    chromaFromAPrime: p.chromaFromAPrime))
+        result.record(level: level, output, colour: prepared.colour(level: level, bPrime: output.bPrime, source: output.source))
         pixelsDone += prepared.b[level].pixelCount
         progress?("analogy level \(level)", pixelsDone, of: pixelsTotal)
         clock.lap("level \(level)")
@@ -166,7 +165,7 @@ public func textureAnalogy(_ texture: Image, size: Size, _ p: AnalogyParameters 
     }
     var q = p
     q.remapLuminance = false
-    q.chromaFromAPrime = p.features != .rgb
+    q.chroma = .fromAPrime
     let flat = Image(width: texture.width, height: texture.height, channels: 3, value: 0.5)
     return try analogy(a: flat, aPrime: texture, b: Image(width: size.width, height: size.height, channels: 3, value: 0.5), q,
                        progress: progress)

@@ -41,17 +41,17 @@ public struct AnalogyParameters: Codable, Sendable, Equatable {
     /// above 1 follows B more closely (texture
     /// transfer's trade-off between B-similarity and texture coherence), below 1 favours coherent texture.
     public var sourceWeight: Float
-    /// With luminance features, take B′'s chroma (I, Q) from A′ at the source pixel instead of from B: the
-    /// colourisation application (A grey, A′ colour, B grey).
-    public var chromaFromAPrime: Bool
+    /// With luminance features, where B′'s chroma (I, Q) comes from: B (the paper's default), A′ at the source
+    /// pixel (colourisation: A grey, A′ colour, B grey), or B changed as the luminance was (learned filters).
+    public var chroma: AnalogyChroma
     public var seed: UInt64
     /// Threads, 1–512; nil uses every core. The output does not depend on it.
     public var threads: Int?
 
     public init(kappa: Float = 5, levels: Int? = nil, features: AnalogyFeatures = .luminance, remapLuminance: Bool = true,
                 search: AnalogySearch = .flann, pcaDimensions: Int? = nil, checks: Int = 32, sourceWeight: Float = 1,
-                chromaFromAPrime: Bool = false, seed: UInt64 = 0, threads: Int? = nil) {
-        self.chromaFromAPrime = chromaFromAPrime
+                chroma: AnalogyChroma = .fromB, seed: UInt64 = 0, threads: Int? = nil) {
+        self.chroma = chroma
         self.kappa = kappa
         self.levels = levels
         self.features = features

@@ -65,21 +65,26 @@ struct PreparedAnalogy {
                                    parameters: parameters)
     }
 
-    /// B′ in colour at a level: RGB features are the colour; otherwise Y from B′ and I, Q from B (or, for
-    /// colourisation, from A′ at the source pixel).
-    func colour(level: Int, bPrime: Image, source: SourceMap, chromaFromAPrime: Bool) -> Image {
+    /// B′ in colour at a level: RGB features are the colour; otherwise Y from B′ and I, Q as `parameters.chroma`
+    /// says: from B, from A′ at the source pixel, or B's changed as its luminance was.
+    func colour(level: Int, bPrime: Image, source: SourceMap) -> Image {
         if parameters.features == .rgb { return bPrime.clamped() }
-        var yiq = bYIQ[level]
-        let n = yiq.pixelCount
-        let donor = aPrimeYIQ[level], m = donor.pixelCount
-        for q in 0 ..< n {
-            yiq.samples[q] = bPrime.samples[q]
-            if chromaFromAPrime {
+        let luminance = bPrime.channel(0)
+        switch parameters.chroma {
+        case .fromB:
+            return Image.stacking([luminance, bYIQ[level].channel(1), bYIQ[level].channel(2)]).rgbFromYIQ().clamped()
+        case .followingLuminance:
+            return chromaFollowingLuminance(bYIQ: bYIQ[level], bPrimeY: luminance).rgbFromYIQ().clamped()
+        case .fromAPrime:
+            var yiq = bYIQ[level]
+            let n = yiq.pixelCount, donor = aPrimeYIQ[level], m = donor.pixelCount
+            for q in 0 ..< n {
                 let p = Int(source.y[q]) * donor.width + Int(source.x[q])
+                yiq.samples[q] = luminance.samples[q]
                 yiq.samples[n + q] = donor.samples[m + p]
                 yiq.samples[2 * n + q] = donor.samples[2 * m + p]
             }
+            return yiq.rgbFromYIQ().clamped()
         }
-        return yiq.rgbFromYIQ().clamped()
     }
 }

@@ -9,7 +9,7 @@ struct AnalogyCommand: ParsableCommand {
         abstract: "Image Analogies (Hertzmann et al. 2001): A : A′ :: B : B′.",
         discussion: """
         Filters, artistic filters, super-resolution, texture-by-numbers (label maps as A and B), colourisation \
-        (--chroma-from-a-prime) and texture transfer (--source-weight) are all analogies of this one command; \
+        (--chroma from-a-prime) and texture transfer (--source-weight) are all analogies of this one command; \
         `stylelab analogy texture` synthesises a texture with A and B constant.
         """,
         subcommands: [AnalogyRun.self, AnalogyTexture.self], defaultSubcommand: AnalogyRun.self)
@@ -30,8 +30,8 @@ struct AnalogyOptions: ParsableArguments {
     @Option(help: "PCA dimensions for FLANN (default: 99.9 % of the variance).") var pcaDims: Int?
     @Option(help: "FLANN checks per query.") var checks: Int?
     @Option(help: "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off).") var sourceWeight: Float?
-    @Flag(inversion: .prefixedNo, help: "Take B′'s colour from A′ (colourisation) instead of from B.")
-    var chromaFromAPrime: Bool?
+    @Option(help: ArgumentHelp("B′'s chroma with luminance features: from-b, from-a-prime (colourisation) or"
+        + " following-luminance (B's, changed as its luminance was: learned filters).")) var chroma: String?
     @Option(help: "Random seed (default 0).") var seed: UInt64?
     @Option(help: "Threads (default: all cores); the output does not depend on it.") var threads: Int?
     @Option(help: "Write the colour-coded source map s here.") var sourceMap: String?
@@ -50,6 +50,10 @@ struct AnalogyOptions: ParsableArguments {
         if let features, AnalogyFeatures(rawValue: features) == nil {
             throw ValidationError("--features must be luminance, rgb or steerable; got \(features)")
         }
+        if let chroma, AnalogyChroma(rawValue: chroma) == nil {
+            let names = AnalogyChroma.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--chroma must be one of \(names); got \(chroma)")
+        }
         if let search, AnalogySearch(rawValue: search) == nil {
             throw ValidationError("--search must be flann or exact; got \(search)")
         }
@@ -67,7 +71,7 @@ struct AnalogyOptions: ParsableArguments {
         if let pcaDims { p.pcaDimensions = pcaDims }
         if let checks { p.checks = checks }
         if let sourceWeight { p.sourceWeight = sourceWeight }
-        if let chromaFromAPrime { p.chromaFromAPrime = chromaFromAPrime }
+        if let chroma = chroma.flatMap(AnalogyChroma.init(rawValue:)) { p.chroma = chroma }
         if let seed { p.seed = seed }
         if let threads { p.threads = threads }
         return p

@@ -37,6 +37,18 @@ let exampleB = SyntheticImage.naturalLooking(Size(width: 96, height: 96), seed: 
         #expect(abs(quality - referenceQuality) <= 1, "FLANN \(quality) dB, exact \(referenceQuality) dB")
     }
 
+    @Test func chromaFollowingLuminanceBlursColourEdgesToo() throws {
+        // A true blur softens colour edges as well as luminance ones; B's untouched chroma keeps them sharp.
+        let truth = exampleB.gaussianBlurred(sigma: 2), aPrime = exampleA.gaussianBlurred(sigma: 2)
+        var p = AnalogyPreset.learnedFilter.parameters
+        let following = try analogy(a: exampleA, aPrime: aPrime, b: exampleB, p)
+        p.chroma = .fromB
+        let untouched = try analogy(a: exampleA, aPrime: aPrime, b: exampleB, p)
+        #expect(following.sourceMap == untouched.sourceMap, "chroma must not change the matches")
+        #expect(psnr(following.image, truth) > psnr(untouched.image, truth) + 0.3,
+                "following \(psnr(following.image, truth)) dB, B's chroma \(psnr(untouched.image, truth)) dB")
+    }
+
     @Test func coherenceRisesWithKappa() throws {
         let aPrime = exampleA.gaussianBlurred(sigma: 1)
         let loose = try analogy(a: exampleA, aPrime: aPrime, b: exampleB, AnalogyParameters(kappa: 0))

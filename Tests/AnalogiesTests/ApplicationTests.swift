@@ -37,7 +37,7 @@ import Imaging
         let colourB = SyntheticImage.naturalLooking(Size(width: 64, height: 64), seed: 43).cropped(x: 8, y: 8, width: 48, height: 48)
         let greyB = colourB.luminance().rgb()
         let result = try analogy(a: colourA.luminance().rgb(), aPrime: colourA, b: greyB,
-                                 AnalogyParameters(kappa: 1, remapLuminance: false, chromaFromAPrime: true))
+                                 AnalogyParameters(kappa: 1, remapLuminance: false, chroma: .fromAPrime))
         #expect(psnr(result.image, colourB) > psnr(greyB, colourB) + 3,
                 "colourised \(psnr(result.image, colourB)) dB vs grey \(psnr(greyB, colourB)) dB")
     }

@@ -31,7 +31,7 @@ import Imaging
         let analogy: [(String, [String])] = [
             ("--preset", ["learned-filter"]), ("--kappa", ["2"]), ("--levels", ["2"]), ("--features", ["rgb"]),
             ("--no-remap", []), ("--search", ["exact"]), ("--pca-dims", ["4"]), ("--checks", ["8"]),
-            ("--source-weight", ["2"]), ("--chroma-from-a-prime", []), ("--seed", ["3"]), ("--threads", ["1"])]
+            ("--source-weight", ["2"]), ("--chroma", ["following-luminance"]), ("--seed", ["3"]), ("--threads", ["1"])]
         let analogyOthers: Set<String> = ["--source-map", "--coherence-map", "--levels-out"]
         return [
             Command(name: ["quilt", "synthesize"], required: ["--texture", texture, "--size", "64x64"] + output,
