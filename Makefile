@@ -5,8 +5,9 @@ SWIFT      ?= swift
 DEB_PKGS   := libflann-dev libopenblas-dev libpng-dev libjpeg-dev
 # Release builds are portable: they run on any x86-64, and the hot kernels (Sources/CKernels) pick AVX-512, AVX2
 # or the baseline at run time. `make build NATIVE=1` tunes the Swift code to the building CPU as well (into
-# .build-native); such a binary runs only on CPUs with the building CPU's instruction set. Contraction into fused
-# multiply-adds stays off in C and C++ (FLANN's distances), so both builds write the same bytes.
+# .build-native); such a binary runs only on CPUs with the building CPU's instruction set. The compiler contracts
+# no multiply-add in C and C++ (FLANN's distances; the kernels fuse theirs explicitly), so both builds write the
+# same bytes.
 NATIVE     ?= 0
 ifeq ($(NATIVE),1)
 NATIVE_FLAGS := --scratch-path .build-native -Xswiftc -target-cpu -Xswiftc native \

@@ -7,7 +7,11 @@
 #define AVX512 __attribute__((target("avx512f")))
 #define AVX2 __attribute__((target("avx2")))
 
-/* The quilting kernels, one clone per level, each with the vector width its registers hold. */
+/* The quilting kernels, one clone per level, each with the vector width its registers hold. The AVX-512 and AVX2
+ * levels fuse each multiply-add (MADD) explicitly, one rounding per step, so they agree bit for bit with each
+ * other; the baseline, for CPUs without FMA, multiplies and adds (fmaf there is a library call, 36× slower), so its
+ * last bits may differ. */
+#define MADD(s, k, p) __builtin_elementwise_fma(k, p, s)
 #pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
 #define LANES 16
 #define SUFFIX avx512
@@ -16,7 +20,7 @@
 #undef SUFFIX
 #pragma clang attribute pop
 
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #define LANES 8
 #define SUFFIX avx2
 #include "quilting_clone.h"
@@ -24,6 +28,8 @@
 #undef SUFFIX
 #pragma clang attribute pop
 
+#undef MADD
+#define MADD(s, k, p) ((s) + (k) * (p))
 #define LANES 4
 #define SUFFIX base
 #include "quilting_clone.h"
@@ -136,7 +142,8 @@ static int best = 0, forced = 0;
 static int cpu_level(void) {
     if (best == 0) {
         __builtin_cpu_init();
-        best = __builtin_cpu_supports("avx512f") ? 3 : __builtin_cpu_supports("avx2") ? 2 : 1;
+        best = __builtin_cpu_supports("avx512f") ? 3
+             : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 2 : 1;
     }
     return best;
 }

@@ -3,8 +3,10 @@
  *   LANES   floats per vector: 16 for AVX-512, 8 for AVX2, 4 for SSE2, so that the four-row kernel's eight
  *           accumulators, two pixel vectors and four weights fit the level's registers (32 zmm, 16 ymm, 16 xmm)
  *           and nothing spills to the stack;
- *   SUFFIX  the level's name, appended to every function.
- * Every accumulator lane sums its products in the order dx = 0, 1, …, whatever LANES is: all clones agree. */
+ *   SUFFIX  the level's name, appended to every function;
+ *   MADD    s + k·p, fused (one rounding) where the level has FMA.
+ * Every accumulator lane sums its products in the order dx = 0, 1, …, whatever LANES is: clones with the same
+ * MADD agree bit for bit. */
 #define QK_JOIN2(a, b) a##_##b
 #define QK_JOIN(a, b) QK_JOIN2(a, b)
 #define QK(name) QK_JOIN(name, SUFFIX)
@@ -37,15 +39,15 @@ static void QK(shifted)(const float *row, const float *weights, long count, floa
         for (long dx = 0; dx < count; dx++) {
             QK(vector) w = QK(broadcast)(weights[dx]);
             const float *p = row + u + dx;
-            s0 = s0 + w * QK(load)(p); s1 = s1 + w * QK(load)(p + LANES);
-            s2 = s2 + w * QK(load)(p + 2 * LANES); s3 = s3 + w * QK(load)(p + 3 * LANES);
+            s0 = MADD(s0, w, QK(load)(p)); s1 = MADD(s1, w, QK(load)(p + LANES));
+            s2 = MADD(s2, w, QK(load)(p + 2 * LANES)); s3 = MADD(s3, w, QK(load)(p + 3 * LANES));
         }
         QK(store)(acc + u, s0); QK(store)(acc + u + LANES, s1);
         QK(store)(acc + u + 2 * LANES, s2); QK(store)(acc + u + 3 * LANES, s3);
     }
     for (; u < length; u += LANES) {
         QK(vector) s = QK(load)(acc + u);
-        for (long dx = 0; dx < count; dx++) s = s + QK(broadcast)(weights[dx]) * QK(load)(row + u + dx);
+        for (long dx = 0; dx < count; dx++) s = MADD(s, QK(broadcast)(weights[dx]), QK(load)(row + u + dx));
         QK(store)(acc + u, s);
     }
 }
@@ -63,10 +65,10 @@ static void QK(four)(const float *row, const float *w0, const float *w1, const f
             QK(vector) p0 = QK(load)(row + u + dx), p1 = QK(load)(row + u + dx + LANES);
             QK(vector) k0 = QK(broadcast)(w0[dx]), k1 = QK(broadcast)(w1[dx]);
             QK(vector) k2 = QK(broadcast)(w2[dx]), k3 = QK(broadcast)(w3[dx]);
-            s00 = s00 + k0 * p0; s01 = s01 + k0 * p1;
-            s10 = s10 + k1 * p0; s11 = s11 + k1 * p1;
-            s20 = s20 + k2 * p0; s21 = s21 + k2 * p1;
-            s30 = s30 + k3 * p0; s31 = s31 + k3 * p1;
+            s00 = MADD(s00, k0, p0); s01 = MADD(s01, k0, p1);
+            s10 = MADD(s10, k1, p0); s11 = MADD(s11, k1, p1);
+            s20 = MADD(s20, k2, p0); s21 = MADD(s21, k2, p1);
+            s30 = MADD(s30, k3, p0); s31 = MADD(s31, k3, p1);
         }
         QK(store)(a0 + u, s00); QK(store)(a0 + u + LANES, s01); QK(store)(a1 + u, s10); QK(store)(a1 + u + LANES, s11);
         QK(store)(a2 + u, s20); QK(store)(a2 + u + LANES, s21); QK(store)(a3 + u, s30); QK(store)(a3 + u + LANES, s31);

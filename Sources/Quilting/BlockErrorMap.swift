@@ -30,7 +30,8 @@ struct TemplateRegion {
 /// from an integral image of Σ_c T², the last is a constant, and the cross term — the only costly one — is a
 /// correlation of the exemplar with the template, computed for a whole row of candidates at a time: for each
 /// template pixel, one multiply-add of a template value with a contiguous run of exemplar pixels (in the C
-/// kernels of `CKernels`, as wide as the CPU's vectors, and never fused, so every machine gets the same bytes). Rows of candidates run in parallel; each row's sums run in a fixed order, so the result does
+/// kernels of `CKernels`, as wide as the CPU's vectors, fused where the CPU has FMA, so every such machine gets the
+/// same bytes). Rows of candidates run in parallel; each row's sums run in a fixed order, so the result does
 /// not depend on the thread count.
 ///
 /// (An im2col + GEMM formulation does the same multiply-adds through OpenBLAS; measured here it was 2× slower,

@@ -3,8 +3,10 @@
 /*
  * The few hot loops whose speed depends on the CPU's vector width, compiled three times — AVX-512, AVX2 and the
  * x86-64 baseline (SSE2) — and chosen at run time, so that a plain `swift build -c release` binary runs on any
- * x86-64 and still uses the widest vectors the machine has. No clone fuses a multiply and an add (the file says
- * `#pragma clang fp contract(off)` and uses no FMA), so every clone, on every machine, gives the same bytes.
+ * x86-64 and still uses the widest vectors the machine has. The compiler contracts nothing (the file says
+ * `#pragma clang fp contract(off)`): Winograd's transforms never fuse, and quilting's multiply-adds fuse explicitly
+ * on the AVX-512 and AVX2 + FMA levels, so every CPU with FMA (Intel since 2013, AMD since 2012) gives the same
+ * bytes; the baseline level, for CPUs without it, multiplies and adds, and its quilting bytes may differ.
  */
 #include <stddef.h>
 
