@@ -45,7 +45,7 @@ let package = Package(
 
         // The shared module and the search layer.
         .target(name: "Imaging", dependencies: ["CCodecs", "CPNG", "CJPEG", "StyleLabSupport"]),
-        .target(name: "NearestNeighbors", dependencies: ["FLANNBridge", "CBLAS", "Imaging"]),
+        .target(name: "NearestNeighbors", dependencies: ["FLANNBridge", "CBLAS", "Imaging", "StyleLabSupport"]),
 
         // The three algorithms never import each other.
         .target(name: "Analogies", dependencies: ["Imaging", "NearestNeighbors", "StyleLabSupport"]),
@@ -62,17 +62,19 @@ let package = Package(
             "StyleLabSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "StyleLabBenchmarks", dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "Neural", "CBLAS"],
+        .executableTarget(name: "StyleLabBenchmarks",
+                          dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "Neural", "CBLAS",
+                                         "StyleLabSupport"],
                           path: "Benchmarks"),
 
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NearestNeighborsTests", dependencies: ["NearestNeighbors", "Imaging"]),
-        .testTarget(name: "AnalogiesTests", dependencies: ["Analogies"]),
-        .testTarget(name: "QuiltingTests", dependencies: ["Quilting", "CKernels"]),
-        .testTarget(name: "NeuralTests", dependencies: ["Neural", "CKernels", "Imaging"],
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "StyleLabSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NearestNeighborsTests", dependencies: ["NearestNeighbors", "Imaging", "StyleLabSupport"]),
+        .testTarget(name: "AnalogiesTests", dependencies: ["Analogies", "StyleLabSupport"]),
+        .testTarget(name: "QuiltingTests", dependencies: ["Quilting", "CKernels", "StyleLabSupport"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "CKernels", "Imaging", "StyleLabSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CompareTests", dependencies: ["Compare"]),
-        .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging"]),
+        .testTarget(name: "CompareTests", dependencies: ["Compare", "StyleLabSupport"]),
+        .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging", "StyleLabSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -1,6 +1,7 @@
 import CBLAS
 import Imaging
 import NearestNeighbors
+import StyleLabSupport
 
 /// sgemm throughput at 1 and 2 threads, against a naive triple loop as the in-process baseline.
 func benchmarkBLAS(_ harness: inout Harness) {

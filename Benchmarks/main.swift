@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import NearestNeighbors
+import StyleLabSupport
 
 // `make bench` (release build): every suite, or those whose name contains BENCH_ARGS's first word.
 // Figures are printed as a table and written to bench-out/results.json.

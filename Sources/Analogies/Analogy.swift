@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import NearestNeighbors
 import Synchronization
+import StyleLabSupport
 
 /// Image Analogies (Hertzmann et al. 2001, §3): given A, A′ (registered) and B, synthesise B′ so that
 /// A : A′ :: B : B′.
@@ -160,7 +161,7 @@ public func textureAnalogy(_ texture: Image, size: Size, _ p: AnalogyParameters 
                            progress: ProgressSink? = nil) throws -> AnalogyResult {
     guard size.width >= 5 && size.height >= 5 else { throw AnalogyError.tooSmall(role: "the output size", size: size) }
     guard size.isValidOutputSize else {
-        throw AnalogyError.invalidParameter(flag: "--size", value: "\(size)",
+        throw ParameterError(name: "--size", value: "\(size)",
                                             expected: "sides of 5 to \(Size.maximumSide)")
     }
     var q = p

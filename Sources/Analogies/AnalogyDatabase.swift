@@ -1,5 +1,6 @@
 import Imaging
 import NearestNeighbors
+import StyleLabSupport
 
 /// The neighbourhood layout of Image Analogies (§3.1): at pixel q of level ℓ, the 5 × 5 neighbourhood of the
 /// unfiltered image (A or B), the causal 5 × 5 neighbourhood of the filtered one (A′ or B′, only pixels already

@@ -67,7 +67,7 @@ public struct AnalogyParameters: Codable, Sendable, Equatable {
     /// Checks every field against its range, naming the CLI flag of any bad value: κ 0–1000, levels 1–10, PCA
     /// dimensions 1–4096, checks 1–100000, source weight in (0, 100], threads 1–512.
     public func validate() throws {
-        let check = RangeCheck(AnalogyError.invalidParameter)
+        let check = RangeCheck(ParameterError.init)
         try check.real("--kappa", kappa, 0 ... 1000)
         try check.int("--levels", levels, 1 ... 10)
         try check.int("--pca-dims", pcaDimensions, 1 ... 4096)
@@ -79,14 +79,11 @@ public struct AnalogyParameters: Codable, Sendable, Equatable {
 
 /// Everything a caller can get wrong, naming the image or flag.
 public enum AnalogyError: Error, Equatable, CustomStringConvertible, Sendable {
-    case invalidParameter(flag: String, value: String, expected: String)
     case sizeMismatch(first: String, firstSize: Size, second: String, secondSize: Size)
     case tooSmall(role: String, size: Size)
 
     public var description: String {
         switch self {
-        case .invalidParameter(let flag, let value, let expected):
-            return "\(flag) \(value) is invalid: expected \(expected)"
         case .sizeMismatch(let first, let firstSize, let second, let secondSize):
             return "\(first) is \(firstSize) but \(second) is \(secondSize): they must be registered, the same size"
         case .tooSmall(let role, let size):

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Synchronization
+import StyleLabSupport
 
 /// How far one row of a level has been synthesised, published by its thread and awaited by the next row's.
 final class RowProgress: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Neural
+import StyleLabSupport
 
 /// Runs one cell in a child process, scores its output, and writes `result.json` — last and atomically, so that a
 /// cell without it counts as unfinished. Whatever the child does (crash, time out, write garbage), the outcome is

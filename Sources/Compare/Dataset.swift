@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// A benchmark set: files named with their SHA-256, source and licence, and cases that give files roles.
 /// Stored as JSON (`datasets/*.json`); the files themselves live in a folder (`dataDir`, relative to the manifest,

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// Writes the report of every finished cell in `out` — metrics.csv, metrics.json, grid.png, index.html and one
 /// page per case — from `run.json`, `set.json` and the cells' `result.json` files, so that a report can be

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Neural
+import StyleLabSupport
 
 /// How to run a comparison (`stylelab compare RUN.json --out DIR …`).
 public struct ComparisonOptions: Sendable {

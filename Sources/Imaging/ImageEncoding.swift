@@ -22,13 +22,13 @@ public struct WriteOptions: Sendable, Equatable {
     /// Checks every field once, naming the CLI flag that sets it.
     public func validate() throws {
         guard bitDepth == 8 || bitDepth == 16 else {
-            throw ImageError.invalidParameter(name: "--bit-depth", value: "\(bitDepth)", expected: "8 or 16")
+            throw ParameterError(name: "--bit-depth", value: "\(bitDepth)", expected: "8 or 16")
         }
         guard (1 ... 100).contains(jpegQuality) else {
-            throw ImageError.invalidParameter(name: "--quality", value: "\(jpegQuality)", expected: "1 to 100")
+            throw ParameterError(name: "--quality", value: "\(jpegQuality)", expected: "1 to 100")
         }
         guard (0 ... 9).contains(pngCompressionLevel) else {
-            throw ImageError.invalidParameter(name: "PNG compression level", value: "\(pngCompressionLevel)", expected: "0 to 9")
+            throw ParameterError(name: "PNG compression level", value: "\(pngCompressionLevel)", expected: "0 to 9")
         }
     }
 }
@@ -112,7 +112,7 @@ extension Image {
 
 extension Data {
     /// Writes through a temporary sibling file and a rename, so `path` is either the old file or the whole new one.
-    public func writeAtomically(to path: String) throws {
+    package func writeAtomically(to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")

@@ -13,7 +13,6 @@ public enum ImageError: Error, Equatable, CustomStringConvertible, Sendable {
     case zeroSized(path: String)
     case unsupported(path: String, detail: String)
     case writeFailed(path: String, reason: String)
-    case invalidParameter(name: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -40,15 +39,13 @@ public enum ImageError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path): \(detail)"
         case .writeFailed(let path, let reason):
             return "\(path): cannot write (\(reason)); check that the folder exists and is writable"
-        case .invalidParameter(let name, let value, let expected):
-            return "\(name) = \(value) is invalid: expected \(expected)"
         }
     }
 }
 
 extension String {
     /// The text of a NUL-terminated C message buffer, as the C bridges fill them.
-    public init(cMessage buffer: [CChar]) {
+    package init(cMessage buffer: [CChar]) {
         self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -5,23 +5,23 @@ import Foundation
 /// Image Analogies compares neighbourhoods with a Gaussian-weighted L2 distance. Folding √w into the vectors
 /// (each sample multiplied by the square root of its weight) makes plain L2 between vectors equal that weighted
 /// distance, so any nearest-neighbour index can search them.
-public struct NeighbourhoodShape: Equatable, Sendable {
+@usableFromInline package struct NeighbourhoodShape: Equatable, Sendable {
     /// Offsets (dx, dy) from the centre pixel, in scan-line order.
-    public let offsets: [PixelCoordinate]
+    @usableFromInline package let offsets: [PixelCoordinate]
     /// √w for each offset.
-    public let sqrtWeights: [Float]
+    @usableFromInline package let sqrtWeights: [Float]
     /// Side length (odd).
-    public let side: Int
-    public let isCausal: Bool
+    @usableFromInline package let side: Int
+    @usableFromInline package let isCausal: Bool
 
     /// A full `side × side` neighbourhood, Gaussian weights of σ = side / 4 (normalised to sum 1 over the square).
-    public static func full(side: Int, sigma: Float? = nil) -> NeighbourhoodShape {
+    package static func full(side: Int, sigma: Float? = nil) -> NeighbourhoodShape {
         NeighbourhoodShape(side: side, sigma: sigma, causal: false)
     }
 
     /// The causal (L-shaped) part of a `side × side` neighbourhood: the rows above the centre and the pixels to
     /// its left — the pixels a scan-line synthesis has already written. Weights are those of the full square.
-    public static func causal(side: Int, sigma: Float? = nil) -> NeighbourhoodShape {
+    package static func causal(side: Int, sigma: Float? = nil) -> NeighbourhoodShape {
         NeighbourhoodShape(side: side, sigma: sigma, causal: true)
     }
 
@@ -46,24 +46,24 @@ public struct NeighbourhoodShape: Equatable, Sendable {
         self.isCausal = causal
     }
 
-    public var count: Int { offsets.count }
-    public var radius: Int { side / 2 }
+    @usableFromInline package var count: Int { offsets.count }
+    @usableFromInline package var radius: Int { side / 2 }
 }
 
 /// Planar samples seen through a pointer: what a loop reads while another part of it writes the same image
 /// (Image Analogies reads B′'s causal neighbourhood while B′ is being synthesised).
-public struct PlanarView: @unchecked Sendable {
+@usableFromInline package struct PlanarView: @unchecked Sendable {
     // @unchecked Sendable: a view promises only reads of pixels that no thread is writing.
-    public let base: UnsafePointer<Float>
-    public let width: Int, height: Int, channels: Int
-    public init(base: UnsafePointer<Float>, width: Int, height: Int, channels: Int) {
+    @usableFromInline package let base: UnsafePointer<Float>
+    @usableFromInline package let width: Int, height: Int, channels: Int
+    @usableFromInline package init(base: UnsafePointer<Float>, width: Int, height: Int, channels: Int) {
         self.base = base; self.width = width; self.height = height; self.channels = channels
     }
 
     /// Writes the √w-weighted neighbourhood of (x, y) into `output`: channel after channel, each in the shape's
     /// offset order, `shape.count × channels` values. Pixels outside the image are read through `boundary`.
     @inlinable
-    public func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
+    package func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
                                    into output: UnsafeMutablePointer<Float>) {
         let n = width * height
         var k = 0
@@ -89,20 +89,20 @@ public struct PlanarView: @unchecked Sendable {
 extension Image {
     /// Runs `body` with a read-only view of the samples.
     @inlinable
-    public func withView<R>(_ body: (PlanarView) throws -> R) rethrows -> R {
+    package func withView<R>(_ body: (PlanarView) throws -> R) rethrows -> R {
         try samples.withUnsafeBufferPointer { try body(PlanarView(base: $0.baseAddress!, width: width, height: height, channels: channels)) }
     }
 
     /// Writes the √w-weighted neighbourhood of (x, y) into `output` (see `PlanarView.writeNeighbourhood`).
     @inlinable
-    public func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
+    package func writeNeighbourhood(x: Int, y: Int, shape: NeighbourhoodShape, boundary: BoundaryMode,
                                    into output: UnsafeMutablePointer<Float>) {
         withView { $0.writeNeighbourhood(x: x, y: y, shape: shape, boundary: boundary, into: output) }
     }
 
     /// The neighbourhood vector of every pixel, in scan-line order, optionally followed by the neighbourhood of
     /// its parent (x/2, y/2) in `coarser` (the next pyramid level) — the feature layout of Image Analogies.
-    public func neighbourhoodVectors(shape: NeighbourhoodShape, boundary: BoundaryMode = .clamp,
+    package func neighbourhoodVectors(shape: NeighbourhoodShape, boundary: BoundaryMode = .clamp,
                                      coarser: Image? = nil, coarserShape: NeighbourhoodShape? = nil) -> FeatureMatrix {
         let fine = shape.count * channels
         let parentShape = coarserShape ?? .full(side: 3)

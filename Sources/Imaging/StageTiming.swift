@@ -8,14 +8,14 @@ public struct StageTiming: Codable, Sendable, Equatable {
 }
 
 /// Measures stages of a run.
-public struct Stopwatch {
-    public private(set) var timings: [StageTiming] = []
+package struct Stopwatch {
+    package private(set) var timings: [StageTiming] = []
     private var start = DispatchTime.now().uptimeNanoseconds
 
-    public init() {}
+    package init() {}
 
     /// Adds the time since the last lap (or since creation) to `stage`.
-    public mutating func lap(_ stage: String) {
+    package mutating func lap(_ stage: String) {
         let now = DispatchTime.now().uptimeNanoseconds
         let seconds = Double(now - start) / 1e9
         if let i = timings.firstIndex(where: { $0.stage == stage }) { timings[i].seconds += seconds }

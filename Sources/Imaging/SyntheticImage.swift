@@ -59,7 +59,7 @@ extension SyntheticImage {
     /// Feature vectors shaped like Image Analogies' luminance features, 55 per pixel: the full 5 × 5 neighbourhood
     /// of Y, the causal 5 × 5 neighbourhood of a blurred Y (standing in for A′), and the 3 × 3 parent
     /// neighbourhoods of both one pyramid level up. For benchmarks and tests of the search layer.
-    public static func analogyStyleFeatures(of image: Image) -> FeatureMatrix {
+    package static func analogyStyleFeatures(of image: Image) -> FeatureMatrix {
         let y = image.luminance(), yPrime = y.gaussianBlurred(sigma: 1.5)
         let coarse = GaussianPyramid.reduce(y), coarsePrime = GaussianPyramid.reduce(yPrime)
         let parts = [

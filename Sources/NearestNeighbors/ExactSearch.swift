@@ -1,5 +1,6 @@
 import CBLAS
 import Imaging
+import StyleLabSupport
 
 /// Exact k-nearest-neighbour search by matrix products: ‖q − d‖² = ‖q‖² + ‖d‖² − 2 q·d.
 ///

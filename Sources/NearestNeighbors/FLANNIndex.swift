@@ -1,5 +1,6 @@
 import FLANNBridge
 import Imaging
+import StyleLabSupport
 
 /// Which FLANN index to build.
 public enum FLANNAlgorithm: Sendable, Equatable, Codable {
@@ -28,14 +29,14 @@ public struct FLANNConfiguration: Sendable, Equatable, Codable {
     }
 
     public func validate() throws {
-        guard checks > 0 else { throw SearchError.invalidParameter(name: "checks", value: "\(checks)", expected: "> 0") }
+        guard checks > 0 else { throw ParameterError(name: "checks", value: "\(checks)", expected: "> 0") }
         switch algorithm {
         case .kdForest(let trees) where trees < 1:
-            throw SearchError.invalidParameter(name: "trees", value: "\(trees)", expected: "≥ 1")
+            throw ParameterError(name: "trees", value: "\(trees)", expected: "≥ 1")
         case .kMeans(let branching, _) where branching < 2:
-            throw SearchError.invalidParameter(name: "branching", value: "\(branching)", expected: "≥ 2")
+            throw ParameterError(name: "branching", value: "\(branching)", expected: "≥ 2")
         case .autotuned(let precision, let fraction) where !(precision > 0 && precision <= 1) || !(fraction > 0 && fraction <= 1):
-            throw SearchError.invalidParameter(name: "target precision / sample fraction", value: "\(precision) / \(fraction)",
+            throw ParameterError(name: "target precision / sample fraction", value: "\(precision) / \(fraction)",
                                                expected: "both in (0, 1]")
         default: break
         }
@@ -105,8 +106,10 @@ public final class FLANNIndex: NearestNeighborSearch, @unchecked Sendable {
         search(queries, k: k, checks: configuration.checks)
     }
 
-    /// Batched search with an explicit number of checks (the recall/speed knob).
-    public func search(_ queries: FeatureMatrix, k: Int, checks: Int, threads: Int = Parallel.defaultThreads) -> Neighbours {
+    /// Batched search with an explicit number of checks (the recall/speed knob), on `threads` threads (nil: every
+    /// core); the neighbours do not depend on it.
+    public func search(_ queries: FeatureMatrix, k: Int, checks: Int, threads: Int? = nil) -> Neighbours {
+        let threads = threads ?? Parallel.defaultThreads
         precondition(queries.dimension == dimension, "query dimension \(queries.dimension) ≠ \(dimension)")
         let k = min(k, count)
         if queries.rows == 0 || k <= 0 { return Neighbours(k: max(k, 0), indices: [], squaredDistances: []) }

@@ -70,7 +70,6 @@ extension NearestNeighborSearch {
 public enum SearchError: Error, Equatable, CustomStringConvertible, Sendable {
     case emptyDatabase
     case dimensionMismatch(expected: Int, got: Int)
-    case invalidParameter(name: String, value: String, expected: String)
     case buildFailed(String)
 
     public var description: String {
@@ -78,8 +77,6 @@ public enum SearchError: Error, Equatable, CustomStringConvertible, Sendable {
         case .emptyDatabase: return "the search database is empty: it needs at least one feature vector"
         case .dimensionMismatch(let expected, let got):
             return "query vectors have \(got) dimensions but the index holds \(expected)-dimensional vectors"
-        case .invalidParameter(let name, let value, let expected):
-            return "\(name) = \(value) is invalid: expected \(expected)"
         case .buildFailed(let reason): return "FLANN could not build the index: \(reason)"
         }
     }

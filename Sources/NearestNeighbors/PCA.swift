@@ -32,9 +32,9 @@ public struct PCA: Sendable, Equatable {
         let d = data.dimension
         switch kept {
         case .varianceFraction(let f) where !(f > 0 && f <= 1):
-            throw SearchError.invalidParameter(name: "PCA variance fraction", value: "\(f)", expected: "in (0, 1]")
+            throw ParameterError(name: "PCA variance fraction", value: "\(f)", expected: "in (0, 1]")
         case .dimensions(let n) where n < 1 || n > d:
-            throw SearchError.invalidParameter(name: "--pca-dims", value: "\(n)", expected: "1 to \(d)")
+            throw ParameterError(name: "--pca-dims", value: "\(n)", expected: "1 to \(d)")
         default: break
         }
         let stride = max(1, data.rows / sampleLimit)

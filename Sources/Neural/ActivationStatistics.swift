@@ -14,7 +14,7 @@ extension VGG19 {
         let names = names ?? VGG19.layers.prefix(deepestLayer).map(\.name).filter { $0.hasPrefix("relu") }
         let indices = try names.map { name -> Int in
             guard let i = VGG19.index(of: name), i < deepestLayer else {
-                throw NeuralError.invalidParameter(flag: "--layers", value: name,
+                throw ParameterError(name: "--layers", value: name,
                                                    expected: "a VGG-19 layer these weights reach (conv1_1 … relu5_4)")
             }
             return i

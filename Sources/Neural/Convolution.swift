@@ -1,5 +1,6 @@
 import CBLAS
 import Imaging
+import StyleLabSupport
 
 /// k × k convolution (k odd), stride 1, zero padding k / 2 ("same" size; VGG's are all 3 × 3), by im2col and one
 /// GEMM each way, in bands of output rows so that the column buffer stays small (a 512² conv1_2 would otherwise
@@ -36,9 +37,13 @@ struct Convolution {
         for y0 in stride(from: 0, to: x.height, by: band) {
             let rows = min(band, x.height - y0), n = rows * w
             im2col(x, rows: y0 ..< y0 + rows, into: &columns)
-            y.values.withUnsafeMutableBufferPointer { out in
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(weights.outputs), Int32(n), Int32(k), 1,
-                            weights.weights, Int32(k), columns, Int32(n), 1, out.baseAddress! + y0 * w, Int32(hw))
+            weights.weights.withUnsafeBufferPointer { a in
+                columns.withUnsafeBufferPointer { b in
+                    y.values.withUnsafeMutableBufferPointer { out in
+                        GEMM.multiply(m: weights.outputs, n: n, k: k, alpha: 1, a.baseAddress!, lda: k, b.baseAddress!,
+                                      ldb: n, beta: 1, out.baseAddress! + y0 * w, ldc: hw)
+                    }
+                }
             }
         }
     }
@@ -59,9 +64,13 @@ struct Convolution {
         for y0 in stride(from: 0, to: x.height, by: band) {
             let rows = min(band, x.height - y0), n = rows * w
             if columns.count < k * n { columns = [Float](repeating: 0, count: k * n) }
-            gradient.values.withUnsafeBufferPointer { g in
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(n), Int32(weights.outputs), 1,
-                            weights.weights, Int32(k), g.baseAddress! + y0 * w, Int32(hw), 0, &columns, Int32(n))
+            weights.weights.withUnsafeBufferPointer { a in
+                gradient.values.withUnsafeBufferPointer { g in
+                    columns.withUnsafeMutableBufferPointer { out in
+                        GEMM.multiply(transposingA: true, m: k, n: n, k: weights.outputs, alpha: 1, a.baseAddress!,
+                                      lda: k, g.baseAddress! + y0 * w, ldb: hw, beta: 0, out.baseAddress!, ldc: n)
+                    }
+                }
             }
             col2im(columns, rows: y0 ..< y0 + rows, into: &dx)
         }

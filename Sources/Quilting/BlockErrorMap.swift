@@ -1,5 +1,6 @@
 import CKernels
 import Imaging
+import StyleLabSupport
 
 /// A rectangle of a block (in block coordinates) and the pixels a candidate block should match there.
 struct TemplateRegion {

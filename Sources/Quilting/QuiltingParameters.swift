@@ -46,7 +46,7 @@ public struct QuiltingParameters: Codable, Sendable, Equatable {
     /// Checks every field against its range, naming the CLI flag of any bad value: block 2–1024, overlap 1 to
     /// B − 1, tolerance 0–100, threads 1–512.
     public func validate() throws {
-        let check = RangeCheck(QuiltingError.invalidParameter)
+        let check = RangeCheck(ParameterError.init)
         try check.int("--block", blockSize, 2 ... 1024)
         try check.int("--overlap", resolvedOverlap, 1 ... blockSize - 1)
         try check.real("--tolerance", tolerance, 0 ... 100)
@@ -64,15 +64,12 @@ public struct QuiltingParameters: Codable, Sendable, Equatable {
 
 /// Everything a caller can get wrong, with the flag that fixes it.
 public enum QuiltingError: Error, Equatable, CustomStringConvertible, Sendable {
-    case invalidParameter(flag: String, value: String, expected: String)
     case blockLargerThanExemplar(block: Int, exemplar: Size)
     case emptyImage(role: String)
     case sizeMismatch(role: String, expected: Size, got: Size)
 
     public var description: String {
         switch self {
-        case .invalidParameter(let flag, let value, let expected):
-            return "\(flag) \(value) is invalid: expected \(expected)"
         case .blockLargerThanExemplar(let block, let exemplar):
             return "--block \(block) does not fit in the \(exemplar) texture: use a block of at most "
                 + "\(min(exemplar.width, exemplar.height)), a larger texture, or --wrap"

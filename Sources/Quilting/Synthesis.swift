@@ -1,4 +1,5 @@
 import Imaging
+import StyleLabSupport
 
 /// Image Quilting texture synthesis (Efros & Freeman 2001, §2).
 ///
@@ -10,7 +11,7 @@ public func synthesize(_ texture: Image, size: Size, _ p: QuiltingParameters = Q
                        progress: ProgressSink? = nil) throws -> QuiltingResult {
     guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
     guard size.isValidOutputSize else {
-        throw QuiltingError.invalidParameter(flag: "--size", value: "\(size)",
+        throw ParameterError(name: "--size", value: "\(size)",
                                              expected: "WxH with sides of 1 to \(Size.maximumSide)")
     }
     try p.validate(exemplarSize: texture.size)

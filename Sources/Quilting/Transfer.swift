@@ -74,12 +74,12 @@ public struct TransferParameters: Codable, Sendable, Equatable {
     /// (0, 1], one α in [0, 1] per pass, and a blur σ of 0–100 pixels.
     public func validate() throws {
         try quilting.validate()
-        let check = RangeCheck(QuiltingError.invalidParameter)
+        let check = RangeCheck(ParameterError.init)
         try check.int("--passes", passes, 1 ... 20)
         try check.real("--block-shrink", blockShrink, 0 ... 1, excludingLow: true)
         if let alphaSchedule {
             guard alphaSchedule.count == passes else {
-                throw QuiltingError.invalidParameter(flag: "--alpha-schedule", value: "\(alphaSchedule.count) values",
+                throw ParameterError(name: "--alpha-schedule", value: "\(alphaSchedule.count) values",
                                                      expected: "\(passes) values in [0, 1], one per pass")
             }
             for alpha in alphaSchedule { try check.real("--alpha-schedule", alpha, 0 ... 1) }
@@ -133,7 +133,7 @@ public func transfer(_ texture: Image, onto target: Image, _ p: TransferParamete
         previous = passResult.image
         result = passResult
     }
-    guard var final = result else { throw QuiltingError.invalidParameter(flag: "--passes", value: "0", expected: "≥ 1") }
+    guard var final = result else { throw ParameterError(name: "--passes", value: "0", expected: "≥ 1") }
     final.timings = clock.timings
     return final
 }
@@ -148,7 +148,7 @@ func correspondenceMaps(_ texture: Image, _ target: Image, _ p: TransferParamete
         return (texture.luminance().gaussianBlurred(sigma: sigma), target.luminance().gaussianBlurred(sigma: sigma))
     case .maps:
         guard let textureMap, let targetMap else {
-            throw QuiltingError.invalidParameter(flag: "--correspondence", value: "maps",
+            throw ParameterError(name: "--correspondence", value: "maps",
                                                  expected: "two map images, MAP_TEXTURE,MAP_TARGET")
         }
         guard textureMap.size == texture.size else { throw QuiltingError.sizeMismatch(role: "texture map", expected: texture.size, got: textureMap.size) }

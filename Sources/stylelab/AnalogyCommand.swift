@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Analogies
 import Imaging
+import StyleLabSupport
 
 struct AnalogyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -70,5 +70,5 @@ func refuseOverwritingInputs(_ inputs: [String], with outputs: [String?]) throws
 func refuseOverwritingInput(input: String, output: String) throws {
     let a = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
     let b = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
-    if a == b { throw ImageError.invalidParameter(name: "OUT", value: output, expected: "a path other than the input") }
+    if a == b { throw ParameterError(name: "OUT", value: output, expected: "a path other than the input") }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Imaging
 import NearestNeighbors
+import StyleLabSupport
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Quilting
+import StyleLabSupport
 
 struct QuiltCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

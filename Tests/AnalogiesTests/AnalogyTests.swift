@@ -79,7 +79,7 @@ let exampleB = SyntheticImage.naturalLooking(Size(width: 96, height: 96), seed: 
         #expect(throws: AnalogyError.sizeMismatch(first: "A", firstSize: exampleA.size, second: "A′", secondSize: small.size)) {
             try analogy(a: exampleA, aPrime: small, b: exampleB)
         }
-        #expect(throws: AnalogyError.self) { try analogy(a: exampleA, aPrime: exampleA, b: exampleB, AnalogyParameters(kappa: -1)) }
+        #expect(throws: ParameterError.self) { try analogy(a: exampleA, aPrime: exampleA, b: exampleB, AnalogyParameters(kappa: -1)) }
         #expect(throws: AnalogyError.self) { try analogy(a: exampleA, aPrime: exampleA, b: small.cropped(x: 0, y: 0, width: 3, height: 3)) }
         #expect(AnalogyError.sizeMismatch(first: "A", firstSize: exampleA.size, second: "A′", secondSize: small.size).description.contains("96x96"))
     }

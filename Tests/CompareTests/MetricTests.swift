@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+import StyleLabSupport
 @testable import Compare
 
 private func flat(_ value: Float, width: Int = 8, height: Int = 8) -> Image { Image(width: width, height: height, channels: 3, value: value) }

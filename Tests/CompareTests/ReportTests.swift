@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+import StyleLabSupport
 @testable import Compare
 
 /// A report written from a hand-made folder: one case with two inputs and one finished method.

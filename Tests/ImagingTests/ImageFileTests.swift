@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StyleLabSupport
 @testable import Imaging
 
 @Suite struct PNGRoundTrips {

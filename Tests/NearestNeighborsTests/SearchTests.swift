@@ -102,10 +102,10 @@ let patchQueries = SyntheticImage.analogyStyleFeatures(of: SyntheticImage.natura
     }
 
     @Test func badParametersAreRefused() {
-        #expect(throws: SearchError.self) {
+        #expect(throws: ParameterError.self) {
             try FLANNIndex(patchDatabase, configuration: FLANNConfiguration(algorithm: .kdForest(trees: 0)))
         }
-        #expect(throws: SearchError.self) { try FLANNIndex(patchDatabase, configuration: FLANNConfiguration(checks: 0)) }
+        #expect(throws: ParameterError.self) { try FLANNIndex(patchDatabase, configuration: FLANNConfiguration(checks: 0)) }
         #expect(throws: SearchError.emptyDatabase) { try FLANNIndex(FeatureMatrix(rows: 0, dimension: 3)) }
     }
 }
@@ -145,6 +145,6 @@ let patchQueries = SyntheticImage.analogyStyleFeatures(of: SyntheticImage.natura
     }
 
     @Test func badKeptCountIsRefused() {
-        #expect(throws: SearchError.self) { try PCA(fitting: patchDatabase, keeping: .dimensions(56)) }
+        #expect(throws: ParameterError.self) { try PCA(fitting: patchDatabase, keeping: .dimensions(56)) }
     }
 }

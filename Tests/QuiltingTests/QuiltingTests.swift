@@ -103,11 +103,11 @@ let smallTexture = SyntheticImage.naturalLooking(Size(width: 48, height: 40), se
         #expect(throws: QuiltingError.blockLargerThanExemplar(block: 64, exemplar: smallTexture.size)) {
             try synthesize(smallTexture, size: Size(width: 80, height: 80), QuiltingParameters(blockSize: 64))
         }
-        #expect(throws: QuiltingError.self) {
+        #expect(throws: ParameterError.self) {
             try synthesize(smallTexture, size: Size(width: 80, height: 80), QuiltingParameters(blockSize: 12, overlap: 12))
         }
-        #expect(throws: QuiltingError.self) { try synthesize(smallTexture, size: Size(width: 0, height: 10)) }
-        #expect(throws: QuiltingError.self) {
+        #expect(throws: ParameterError.self) { try synthesize(smallTexture, size: Size(width: 0, height: 10)) }
+        #expect(throws: ParameterError.self) {
             try synthesize(smallTexture, size: Size(width: 20, height: 20), QuiltingParameters(blockSize: 12, tolerance: -1))
         }
         let message = QuiltingError.blockLargerThanExemplar(block: 64, exemplar: smallTexture.size).description
@@ -219,13 +219,13 @@ let smallTexture = SyntheticImage.naturalLooking(Size(width: 48, height: 40), se
 
     @Test func badTransferInputsAreRefused() {
         let texture = SyntheticImage.naturalLooking(Size(width: 32, height: 32), seed: 25)
-        #expect(throws: QuiltingError.self) {
+        #expect(throws: ParameterError.self) {
             try transfer(texture, onto: texture, TransferParameters(quilting: QuiltingParameters(blockSize: 8), alphaSchedule: [0.5]))
         }
         #expect(throws: QuiltingError.self) {
             try transfer(texture, onto: Image(width: 0, height: 4, channels: 3), TransferParameters(quilting: QuiltingParameters(blockSize: 8)))
         }
-        #expect(throws: QuiltingError.self) {
+        #expect(throws: ParameterError.self) {
             try transfer(texture, onto: texture, TransferParameters(quilting: QuiltingParameters(blockSize: 8), correspondence: .maps(texture: "a", target: "b")))
         }
     }

@@ -10,9 +10,14 @@ struct CLIRun {
 
     /// Runs `stylelab arguments…`; with `memoryLimitKB`, under that address-space limit (`ulimit -v`), so that a run
     /// that tries to allocate without bound fails (and is seen to) instead of passing on a large machine.
-    init(_ arguments: [String], environment extra: [String: String] = [:], memoryLimitKB: Int? = nil) throws {
+    /// With `cpus`, pinned to those CPUs (`taskset -c`), as a batch job given fewer cores would be.
+    init(_ arguments: [String], environment extra: [String: String] = [:], memoryLimitKB: Int? = nil,
+         cpus: String? = nil) throws {
         let process = Process()
-        if let memoryLimitKB {
+        if let cpus {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+            process.arguments = ["-c", cpus, CLIRun.binary.path] + arguments
+        } else if let memoryLimitKB {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -v \(memoryLimitKB) && exec \"$0\" \"$@\"", CLIRun.binary.path] + arguments
         } else {
@@ -167,7 +172,7 @@ func scratchFolder() -> String {
                               "--passes", "1", "--summary", folder + "/s.json", "-o", folder + "/t.png", "--quiet"])
         #expect(run.status == 0, "\(run.standardError)")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/s.json"))) as? [String: Any]
-        let block = (summary?["transfer"] as? [String: Any]).flatMap { ($0["quilting"] as? [String: Any])?["block_size"] as? Int }
+        let block = (summary?["transfer"] as? [String: Any]).flatMap { ($0["quilting"] as? [String: Any])?["blockSize"] as? Int }
         #expect(block == 8 && (summary?["block_choice"] as? String)?.contains("block 8 for the 60x40 target") == true,
                 "\(String(describing: summary))")
     }
@@ -205,9 +210,9 @@ func scratchFolder() -> String {
             return summary?["parameters"] as? [String: Any]
         }
         let preset = try parameters(["--preset", "learned-filter"])
-        #expect(preset?["kappa"] as? Double == 0 && preset?["remap_luminance"] as? Bool == false)
+        #expect(preset?["kappa"] as? Double == 0 && preset?["remapLuminance"] as? Bool == false)
         let overridden = try parameters(["--preset", "learned-filter", "--kappa", "2", "--remap"])
-        #expect(overridden?["kappa"] as? Double == 2 && overridden?["remap_luminance"] as? Bool == true)
+        #expect(overridden?["kappa"] as? Double == 2 && overridden?["remapLuminance"] as? Bool == true)
         let bad = try CLIRun(["analogy", "--a", folder + "/a.png", "--a-prime", folder + "/ap.png", "--b", folder + "/a.png",
                               "--preset", "watercolour", "-o", folder + "/x.png"])
         #expect(bad.status == 1 && bad.standardError.contains("learned-filter"))
@@ -271,6 +276,25 @@ func scratchFolder() -> String {
         for key in ["iterations", "seconds_total", "seconds_per_iteration", "initial_loss", "final_loss", "peak_rss_mb"] {
             #expect(summary?[key] != nil, "summary lacks \(key)")
         }
+    }
+
+    /// A job given one CPU writes the same picture as one given all of them: the network's products and L-BFGS's
+    /// sums do not depend on the thread count (OpenBLAS's threaded sgemm and sdot did, from about this size on).
+    @Test func styleTransferWritesTheSameBytesOnOneCPU() throws {
+        let folder = scratchFolder()
+        let photo = try Image(contentsOf: embeddedPhoto)
+        try photo.resized(to: Size(width: 96, height: 96), method: .area).write(to: folder + "/c.png")
+        try photo.transposed().resized(to: Size(width: 96, height: 96), method: .area).write(to: folder + "/s.png")
+        func run(cpus: String?, _ name: String) throws -> Data {
+            let run = try CLIRun(["neural", "--content", folder + "/c.png", "--style", folder + "/s.png", "--network",
+                                  "random", "--size", "96", "--iterations", "20", "--quiet", "-o", folder + "/" + name],
+                                 cpus: cpus)
+            #expect(run.status == 0, "\(run.standardError)")
+            return try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+        }
+        let all = try run(cpus: nil, "all.png"), one = try run(cpus: "0", "one.png")
+        #expect(ProcessInfo.processInfo.activeProcessorCount > 1, "one CPU here: both runs had one")
+        #expect(all == one, "the 1-CPU run wrote other bytes")
     }
 
     /// Hermetic: whatever weights this machine has fetched into ~/.cache/stylelab, the program under test looks

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Testing
+import StyleLabSupport
 
 /// A set of synthetic transfer cases (content + style pairs, "alpha", "beta" …) and a run of methods on it; by
 /// default Image Quilting, and a command that crashes on alpha (SIGABRT) and copies its content on beta.

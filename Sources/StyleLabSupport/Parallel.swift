@@ -5,12 +5,12 @@ import Foundation
 ///
 /// Work items must write disjoint outputs and draw randomness from their position (`RandomSource(seed:stream:)`),
 /// never from a shared generator: then one thread and many produce the same bytes.
-public enum Parallel {
+package enum Parallel {
     /// Threads used when a caller does not say: the machine's active processors.
-    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+    package static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     /// Runs `body(i)` for every i in 0..<count on up to `threads` threads; item i goes to worker i mod threads.
-    public static func forEach(_ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Int) -> Void) {
+    package static func forEach(_ count: Int, threads: Int = defaultThreads, _ body: @Sendable (Int) -> Void) {
         let workers = max(1, min(threads, count))
         if workers == 1 {
             for i in 0 ..< count { body(i) }
@@ -24,28 +24,29 @@ public enum Parallel {
 
 /// A buffer base address shared by parallel workers that each write their own, disjoint part of it.
 /// Creating one is a promise that no two workers touch the same element.
-public struct SharedBuffer<Element>: @unchecked Sendable {
-    public let base: UnsafeMutablePointer<Element>
-    public init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
-    public init(_ pointer: UnsafeMutablePointer<Element>) { base = pointer }
-    @inlinable public subscript(i: Int) -> Element {
+package struct SharedBuffer<Element>: @unchecked Sendable {
+    package let base: UnsafeMutablePointer<Element>
+    package init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
+    package init(_ pointer: UnsafeMutablePointer<Element>) { base = pointer }
+    @inlinable package subscript(i: Int) -> Element {
         get { base[i] }
         nonmutating set { base[i] = newValue }
     }
 }
 
 /// A read-only buffer base address shared by parallel workers.
-public struct SharedReadBuffer<Element>: @unchecked Sendable {
-    public let base: UnsafePointer<Element>
-    public init(_ buffer: UnsafeBufferPointer<Element>) { base = buffer.baseAddress! }
-    @inlinable public subscript(i: Int) -> Element { base[i] }
+package struct SharedReadBuffer<Element>: @unchecked Sendable {
+    package let base: UnsafePointer<Element>
+    package init(_ buffer: UnsafeBufferPointer<Element>) { base = buffer.baseAddress! }
+    package init(_ pointer: UnsafePointer<Element>) { base = pointer }
+    @inlinable package subscript(i: Int) -> Element { base[i] }
 }
 
 extension Parallel {
     /// Runs `body(worker)` for worker = 0 ..< workers, each on its own thread, all at the same time, and returns
     /// when all have finished. Unlike `forEach` (whose items may run one after another), this is safe for workers
     /// that wait on each other, as the rows of a wavefront do.
-    public static func concurrently(workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    package static func concurrently(workers: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard workers > 1 else { body(0); return }
         let done = DispatchSemaphore(value: 0)
         for worker in 1 ..< workers {

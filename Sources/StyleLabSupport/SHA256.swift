@@ -1,7 +1,7 @@
 import Foundation
 
 /// SHA-256 (FIPS 180-4), for checking downloaded weights and dataset files without a crypto library.
-public enum SHA256 {
+package enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -14,7 +14,7 @@ public enum SHA256 {
     ]
 
     /// The digest of `data` as 64 lower-case hex digits.
-    public static func hex(of data: Data) -> String {
+    package static func hex(of data: Data) -> String {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         // Padding: a 1 bit, zeros to 56 mod 64 bytes, then the message length in bits, big-endian.
         var message = [UInt8](data)
@@ -45,7 +45,7 @@ public enum SHA256 {
     }
 
     /// The digest of the file at `path`.
-    public static func hex(ofFile path: String) throws -> String {
+    package static func hex(ofFile path: String) throws -> String {
         hex(of: try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

@@ -1,0 +1,63 @@
+import CBLAS
+import Imaging
+import StyleLabSupport
+
+/// The network's matrix products, with the same bits at any thread count.
+///
+/// OpenBLAS cuts one product among its threads in a way that depends on how many it has, so the same job given
+/// one CPU or two wrote different pictures. Here OpenBLAS runs on one thread, and StyleLab cuts each product into
+/// pieces of a fixed size, which the cores share: a piece's bits depend only on the piece, never on who ran it.
+enum GEMM {
+    /// Columns of C per piece.
+    static let columnsPerPiece = 256
+    /// Inner length per piece of a long, narrow product (a Gram matrix); the pieces' products are added in order.
+    static let depthPerPiece = 16384
+
+    /// Set once, before the first product: OpenBLAS on the calling thread only.
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
+
+    /// C = α op(A) op(B) + β C, all row-major: op(A) is m × k, op(B) is k × n, C is m × n with row stride ldc.
+    static func multiply(transposingA: Bool = false, transposingB: Bool = false, m: Int, n: Int, k: Int, alpha: Float,
+                         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                         _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        let pieces = (n + columnsPerPiece - 1) / columnsPerPiece
+        let a = SharedReadBuffer(a), b = SharedReadBuffer(b), c = SharedBuffer(c)
+        Parallel.forEach(pieces) { piece in
+            let j = piece * columnsPerPiece, width = min(columnsPerPiece, n - j)
+            single(transposingA, transposingB, m: m, n: width, k: k, alpha: alpha, a.base, lda: lda,
+                   b.base + (transposingB ? j * ldb : j), ldb: ldb, beta: beta, c.base + j, ldc: ldc)
+        }
+    }
+
+    /// G = α F Fᵀ for F of `rows` × `length` (row-major), G rows × rows: the length is cut into fixed pieces, each
+    /// piece's product made on its own, and the products added in piece order.
+    static func gram(_ f: UnsafePointer<Float>, rows: Int, length: Int, alpha: Float,
+                     into g: UnsafeMutablePointer<Float>) {
+        let pieces = max(1, (length + depthPerPiece - 1) / depthPerPiece), size = rows * rows
+        var partial = [Float](repeating: 0, count: pieces * size)
+        let f = SharedReadBuffer(f)
+        partial.withUnsafeMutableBufferPointer { out in
+            let out = SharedBuffer(out.baseAddress!)
+            Parallel.forEach(pieces) { piece in
+                let start = piece * depthPerPiece, depth = min(depthPerPiece, length - start)
+                single(false, true, m: rows, n: rows, k: depth, alpha: alpha, f.base + start, lda: length,
+                       f.base + start, ldb: length, beta: 0, out.base + piece * size, ldc: rows)
+            }
+        }
+        for i in 0 ..< size {
+            var sum: Float = 0
+            for piece in 0 ..< pieces { sum += partial[piece * size + i] }
+            g[i] = sum
+        }
+    }
+
+    /// One OpenBLAS call on the calling thread.
+    static func single(_ transposingA: Bool, _ transposingB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                       _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, beta: Float,
+                       _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = singleThreaded
+        cblas_sgemm(CblasRowMajor, transposingA ? CblasTrans : CblasNoTrans, transposingB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
