@@ -155,18 +155,23 @@ private func neuralDefaults(_ cell: CellSpec) throws -> StyleTransferParameters 
         throw CompareError.unreadable(path: cell.source, detail: "no neural preset \(name); the presets are "
                                       + presets.keys.sorted().joined(separator: ", "))
     }
-    guard [nil, "vgg", "random"].contains(cell.setting.network) else {
-        throw CompareError.unreadable(path: cell.source,
-                                      detail: "network \(cell.setting.network ?? "") is not vgg or random")
+    return try networkKind(cell).adapting(defaults)
+}
+
+/// The setting's network (default vgg), or an error naming the ones there are.
+private func networkKind(_ cell: CellSpec) throws -> FeatureNetworkKind {
+    guard let kind = FeatureNetworkKind(rawValue: cell.setting.network ?? "vgg") else {
+        throw CompareError.unreadable(path: cell.source, detail: "network \(cell.setting.network ?? "") is not "
+                                      + FeatureNetworkKind.names)
     }
-    return cell.setting.network == "random" ? RandomMultiScaleNetwork.adapted(defaults) : defaults
+    return kind
 }
 
 private func runNeuralCell(_ cell: CellSpec, content: Image, style: Image) throws {
     let (p, _) = try cellParameters(cell, over: try neuralDefaults(cell))
     try checkMemory(StyleTransferMemory.styleTransfer(content: content.size, styles: [style.size], p), cell)
     let network: any FeatureNetwork
-    if cell.setting.network == "random" {
+    if try networkKind(cell) == .random {
         network = RandomMultiScaleNetwork(seed: p.seed)
     } else {
         network = VGG19(try VGG19Weights.load(cell.weights).reaching(p.contentLayers + p.styleLayers),

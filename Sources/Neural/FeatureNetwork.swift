@@ -45,3 +45,19 @@ extension FeatureNetwork {
         return result
     }
 }
+
+/// The networks a style transfer can look through, by the names flags and run files use.
+public enum FeatureNetworkKind: String, CaseIterable, Sendable {
+    /// VGG-19 with pretrained weights.
+    case vgg
+    /// Ustyuzhaninov et al.'s random multi-scale network: no weights needed.
+    case random
+
+    /// "vgg or random", for messages.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: " or ") }
+
+    /// `parameters` as this network needs them (the random network has its own layers and loss weights).
+    public func adapting(_ parameters: StyleTransferParameters) -> StyleTransferParameters {
+        self == .random ? RandomMultiScaleNetwork.adapted(parameters) : parameters
+    }
+}

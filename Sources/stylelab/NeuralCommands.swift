@@ -120,7 +120,7 @@ struct NeuralTransfer: ParsableCommand {
         guard var p = StyleTransferParameters.presets[preset] else {
             throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
         }
-        if network == "random" { p = RandomMultiScaleNetwork.adapted(p) }
+        if let kind = FeatureNetworkKind(rawValue: network) { p = kind.adapting(p) }
         let (fromFile, keys) = try parameterFile.load(over: p)
         p = fromFile
         if keys.contains("optimiser") && !keys.contains("learningRate") { p.learningRate = p.optimiser.defaultLearningRate }
@@ -160,7 +160,9 @@ struct NeuralTransfer: ParsableCommand {
             let stylePaths = style.split(separator: ",").map(String.init)
             let p = try parameters(styleCount: stylePaths.count)
             try p.validate()
-            guard ["vgg", "random"].contains(network) else { throw ValidationError("--network must be vgg or random, got \(network)") }
+            guard FeatureNetworkKind(rawValue: network) != nil else {
+                throw ValidationError("--network must be \(FeatureNetworkKind.names), got \(network)")
+            }
             guard let algorithm = VGG19.ConvolutionAlgorithm(rawValue: convolution) else {
                 throw ValidationError("--convolution must be winograd or im2col, got \(convolution)")
             }
