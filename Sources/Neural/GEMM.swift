@@ -9,7 +9,7 @@ import StyleLabSupport
 /// pieces of a fixed size, which the cores share: a piece's bits depend only on the piece, never on who ran it.
 enum GEMM {
     /// Columns of C per piece.
-    static let columnsPerPiece = 256
+    static let columnsPerPiece = 1024
     /// Inner length per piece of a long, narrow product (a Gram matrix); the pieces' products are added in order.
     static let depthPerPiece = 16384
 
