@@ -116,11 +116,19 @@ struct NeuralTransfer: ParsableCommand {
     @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var input: InputOptions
 
+    /// The network --network names, or a usage error listing the ones there are.
+    func networkKind() throws -> FeatureNetworkKind {
+        guard let kind = FeatureNetworkKind(rawValue: network) else {
+            throw ValidationError("--network must be \(FeatureNetworkKind.names), got \(network)")
+        }
+        return kind
+    }
+
     func parameters(styleCount: Int) throws -> StyleTransferParameters {
         guard var p = StyleTransferParameters.presets[preset] else {
             throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
         }
-        if let kind = FeatureNetworkKind(rawValue: network) { p = kind.adapting(p) }
+        p = try networkKind().adapting(p)
         let (fromFile, keys) = try parameterFile.load(over: p)
         p = fromFile
         if keys.contains("optimiser") && !keys.contains("learningRate") { p.learningRate = p.optimiser.defaultLearningRate }
@@ -160,9 +168,7 @@ struct NeuralTransfer: ParsableCommand {
             let stylePaths = style.split(separator: ",").map(String.init)
             let p = try parameters(styleCount: stylePaths.count)
             try p.validate()
-            guard FeatureNetworkKind(rawValue: network) != nil else {
-                throw ValidationError("--network must be \(FeatureNetworkKind.names), got \(network)")
-            }
+            let kind = try networkKind()
             guard let algorithm = VGG19.ConvolutionAlgorithm(rawValue: convolution) else {
                 throw ValidationError("--convolution must be winograd or im2col, got \(convolution)")
             }
@@ -177,7 +183,7 @@ struct NeuralTransfer: ParsableCommand {
                                                                                    styles: styleImages.map(\.size), p),
                                                  task: "neural", driver: driver, hint: "use a smaller --size")
             if try parameterFile.announce(p) { return }
-            let net: any FeatureNetwork = network == "random"
+            let net: any FeatureNetwork = kind == .random
                 ? RandomMultiScaleNetwork(seed: p.seed)
                 : VGG19(try VGG19Weights.load(weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling,
                         algorithm: algorithm)
