@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "QuiltingTests", dependencies: ["Quilting", "CKernels", "StyleLabSupport"]),
         .testTarget(name: "NeuralTests", dependencies: ["Neural", "CKernels", "Imaging", "StyleLabSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CompareTests", dependencies: ["Compare", "StyleLabSupport"]),
+        .testTarget(name: "CompareTests", dependencies: ["Compare", "Quilting", "Analogies", "Neural", "Imaging",
+                                                        "StyleLabSupport"]),
         .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging", "StyleLabSupport"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -64,17 +64,28 @@ public struct AnalogyParameters: Codable, Sendable, Equatable {
         self.threads = threads
     }
 
-    /// Checks every field against its range, naming the CLI flag of any bad value: κ 0–1000, levels 1–10, PCA
-    /// dimensions 1–4096, checks 1–100000, source weight in (0, 100], threads 1–512.
-    public func validate() throws {
-        let check = RangeCheck(ParameterError.init)
-        try check.real("--kappa", kappa, 0 ... 1000)
-        try check.int("--levels", levels, 1 ... 10)
-        try check.int("--pca-dims", pcaDimensions, 1 ... 4096)
-        try check.int("--checks", checks, 1 ... 100_000)
-        try check.real("--source-weight", sourceWeight, 0 ... 100, excludingLow: true)
-        try check.threads("--threads", threads)
+    /// Every parameter as the CLI, the parameter files and `validate()` see it, with its flag and range.
+    package static var table: ParameterTable<Self> {
+        ParameterTable([
+            .real(\.kappa, "kappa", in: 0 ... 1000, "Coherence κ: how much worse a coherent match may be"),
+            .integer(\.levels, "levels", in: 1 ... 10, automatic: "coarsest ≥ 16 px, at most 5", "Pyramid levels"),
+            .choice(\.features, "features", "What neighbourhoods compare"),
+            .toggle(\.remapLuminance, "remapLuminance", flag: "--remap",
+                    "Remap A and A′ to B's luminance mean and σ (§3.4)"),
+            .choice(\.search, "search", "BestApproximateMatch: FLANN over PCA-reduced vectors, or exact search"),
+            .integer(\.pcaDimensions, "pcaDimensions", flag: "--pca-dims", in: 1 ... 4096,
+                     automatic: "99.9 % of the variance", "PCA dimensions for the FLANN search"),
+            .integer(\.checks, "checks", in: 1 ... 100_000, "FLANN checks per query: recall against speed"),
+            .real(\.sourceWeight, "sourceWeight", in: 0 ... 100, excludingLow: true,
+                  "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off)"),
+            .choice(\.chroma, "chroma", "B′'s chroma with luminance features (from-a-prime: colourisation)"),
+            .seed(\.seed),
+            .threads(\.threads),
+        ])
     }
+
+    /// Checks every field against its range in `table`, naming the CLI flag of any bad value.
+    public func validate() throws { try Self.table.check(self) }
 }
 
 /// Everything a caller can get wrong, naming the image or flag.

@@ -168,7 +168,8 @@ private func networkKind(_ cell: CellSpec) throws -> FeatureNetworkKind {
 }
 
 private func runNeuralCell(_ cell: CellSpec, content: Image, style: Image) throws {
-    let (p, _) = try cellParameters(cell, over: try neuralDefaults(cell))
+    var (p, keys) = try cellParameters(cell, over: try neuralDefaults(cell))
+    p.settleLearningRate(given: keys)
     try checkMemory(StyleTransferMemory.styleTransfer(content: content.size, styles: [style.size], p), cell)
     let network: any FeatureNetwork
     if try networkKind(cell) == .random {

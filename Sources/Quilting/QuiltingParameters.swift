@@ -43,14 +43,24 @@ public struct QuiltingParameters: Codable, Sendable, Equatable {
     /// O as used: the given overlap or max(1, B/6).
     public var resolvedOverlap: Int { overlap ?? max(1, blockSize / 6) }
 
-    /// Checks every field against its range, naming the CLI flag of any bad value: block 2–1024, overlap 1 to
-    /// B − 1, tolerance 0–100, threads 1–512.
+    /// Every parameter as the CLI, the parameter files and `validate()` see it, with its flag and range.
+    package static var table: ParameterTable<Self> {
+        ParameterTable([
+            .integer(\.blockSize, "blockSize", flag: "--block", in: 2 ... 1024, "Block side B in pixels"),
+            .integer(\.overlap, "overlap", in: 1 ... 1023, automatic: "B/6", "Overlap O between blocks, below B"),
+            .real(\.tolerance, "tolerance", in: 0 ... 100, "Pick among blocks within (1 + t) of the least error"),
+            .choice(\.search, "search", "Block search: exhaustive (exact, by GEMM), flann (approximate) or naive"),
+            .toggle(\.wrap, "wrap", "Let blocks wrap around the texture's edges (periodic textures)"),
+            .seed(\.seed),
+            .threads(\.threads),
+        ])
+    }
+
+    /// Checks every field against its range in `table`, naming the CLI flag of any bad value, and that the
+    /// overlap is below the block.
     public func validate() throws {
-        let check = RangeCheck(ParameterError.init)
-        try check.int("--block", blockSize, 2 ... 1024)
-        try check.int("--overlap", resolvedOverlap, 1 ... blockSize - 1)
-        try check.real("--tolerance", tolerance, 0 ... 100)
-        try check.threads("--threads", threads)
+        try Self.table.check(self)
+        try RangeCheck(ParameterError.init).int("--overlap", resolvedOverlap, 1 ... blockSize - 1)
     }
 
     /// `validate()`, and that a block fits in an exemplar of `exemplarSize` (or wraps around it).

@@ -6,11 +6,35 @@ import StyleLabSupport
 public enum Correspondence: Codable, Sendable, Equatable {
     /// Luminance of texture and target.
     case luminance
-    /// Luminance blurred with a Gaussian of this σ (in pixels): matches shading, not detail.
-    case blurredLuminance(sigma: Float)
+    /// Luminance blurred by a Gaussian of σ = `TransferParameters.blurSigma`: matches shading, not detail.
+    case blurredLuminance
     /// A user's pair of maps: the first registered with the texture, the second with the target (their
     /// luminance is compared), e.g. an orientation map or a hand-painted label map.
     case maps(texture: String, target: String)
+
+    /// `--correspondence luminance`, `blurred` or `MAP_TEXTURE,MAP_TARGET`.
+    static var field: ParameterField<TransferParameters> {
+        ParameterField(key: "correspondence", valueHelp: "luminance|blurred|MAP_TEXTURE,MAP_TARGET",
+                       help: "What the target is matched by: luminance, blurred luminance, or two map images",
+                       assign: { p, text, flag in p.correspondence = try Correspondence(parsing: text, flag: flag) },
+                       show: { p in
+                           switch p.correspondence {
+                           case .luminance: return "luminance"
+                           case .blurredLuminance: return "blurred"
+                           case .maps(let texture, let target): return texture + "," + target
+                           }
+                       })
+    }
+
+    init(parsing text: String, flag: String) throws {
+        let maps = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        switch text {
+        case "luminance": self = .luminance
+        case "blurred": self = .blurredLuminance
+        case _ where maps.count == 2 && !maps.contains(""): self = .maps(texture: maps[0], target: maps[1])
+        default: throw ParameterError(name: flag, value: text, expected: "luminance, blurred or MAP_TEXTURE,MAP_TARGET")
+        }
+    }
 }
 
 /// Parameters of texture transfer. Defaults follow the paper where it gives them.
@@ -24,22 +48,23 @@ public struct TransferParameters: Codable, Sendable, Equatable {
     /// α for each pass, each in [0, 1]; nil means the paper's α_i = 0.8 · (i − 1)/(N − 1) + 0.1.
     public var alphaSchedule: [Float]?
     public var correspondence: Correspondence
+    /// σ in pixels of the blur for `.blurredLuminance`, 0–100: 2 blurs away the texture's detail at the scale of
+    /// a small block.
+    public var blurSigma: Float
     /// Match the target's luminance mean and σ to the texture's before comparing (Hertzmann et al. 2001, §3.4);
     /// without it a dark target draws only from the darkest blocks of the texture.
     public var remapLuminance: Bool
 
-    /// σ of `.blurredLuminance` when none is given: blurs away the texture's detail at the scale of a small block.
-    public static let defaultBlurSigma: Float = 2
-
     public init(quilting: QuiltingParameters = QuiltingParameters(blockSize: 36, tolerance: 0.1), passes: Int = 3,
                 blockShrink: Float = 2.0 / 3.0, alphaSchedule: [Float]? = nil,
-                correspondence: Correspondence = .blurredLuminance(sigma: defaultBlurSigma),
+                correspondence: Correspondence = .blurredLuminance, blurSigma: Float = 2,
                 remapLuminance: Bool = true) {
         self.quilting = quilting
         self.passes = passes
         self.blockShrink = blockShrink
         self.alphaSchedule = alphaSchedule
         self.correspondence = correspondence
+        self.blurSigma = blurSigma
         self.remapLuminance = remapLuminance
     }
 
@@ -70,21 +95,31 @@ public struct TransferParameters: Codable, Sendable, Equatable {
         max(3, Int((Float(quilting.blockSize) * pow(blockShrink, Float(i))).rounded()))
     }
 
-    /// Checks every field against its range: the first pass's quilting parameters, passes 1–20, shrink in
-    /// (0, 1], one α in [0, 1] per pass, and a blur σ of 0–100 pixels.
+    /// Every parameter as the CLI, the parameter files and `validate()` see it: the first pass's quilting
+    /// parameters (under `quilting`), then transfer's own.
+    package static var table: ParameterTable<Self> {
+        ParameterTable(QuiltingParameters.table.fields.map { $0.nested(in: \.quilting, key: "quilting") } + [
+            .integer(\.passes, "passes", in: 1 ... 20, "Passes N, each with a smaller block (the paper: 3 to 5)"),
+            .real(\.blockShrink, "blockShrink", in: 0 ... 1, excludingLow: true,
+                  "Each pass's block as a fraction of the previous one"),
+            .reals(\.alphaSchedule, "alphaSchedule", in: 0 ... 1, automatic: "0.8·(i−1)/(N−1) + 0.1",
+                   "α of each pass, one per pass: the weight of the overlap error against the correspondence"),
+            Correspondence.field,
+            .real(\.blurSigma, "blurSigma", in: 0 ... 100, "σ in pixels of the blur for --correspondence blurred"),
+            .toggle(\.remapLuminance, "remapLuminance", flag: "--remap",
+                    "Match the target's luminance mean and σ to the texture's"),
+        ])
+    }
+
+    /// Checks every field against its range in `table` (naming its flag), the overlap against the block, and
+    /// one α per pass.
     public func validate() throws {
+        try Self.table.check(self)
         try quilting.validate()
-        let check = RangeCheck(ParameterError.init)
-        try check.int("--passes", passes, 1 ... 20)
-        try check.real("--block-shrink", blockShrink, 0 ... 1, excludingLow: true)
-        if let alphaSchedule {
-            guard alphaSchedule.count == passes else {
-                throw ParameterError(name: "--alpha-schedule", value: "\(alphaSchedule.count) values",
-                                                     expected: "\(passes) values in [0, 1], one per pass")
-            }
-            for alpha in alphaSchedule { try check.real("--alpha-schedule", alpha, 0 ... 1) }
+        if let alphaSchedule, alphaSchedule.count != passes {
+            throw ParameterError(name: "--alpha-schedule", value: "\(alphaSchedule.count) values",
+                                 expected: "\(passes) values in [0, 1], one per pass")
         }
-        if case .blurredLuminance(let sigma) = correspondence { try check.real("--blur-sigma", sigma, 0 ... 100) }
     }
 
     /// `validate()`, and that the first block fits in a texture of `textureSize`.
@@ -144,7 +179,8 @@ func correspondenceMaps(_ texture: Image, _ target: Image, _ p: TransferParamete
     switch p.correspondence {
     case .luminance:
         return (texture.luminance(), target.luminance())
-    case .blurredLuminance(let sigma):
+    case .blurredLuminance:
+        let sigma = p.blurSigma
         return (texture.luminance().gaussianBlurred(sigma: sigma), target.luminance().gaussianBlurred(sigma: sigma))
     case .maps:
         guard let textureMap, let targetMap else {

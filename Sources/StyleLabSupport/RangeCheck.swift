@@ -26,7 +26,4 @@ package struct RangeCheck<Failure: Error> {
             throw failure(flag, "\(value)", "a finite number \(low) to \(range.upperBound)")
         }
     }
-
-    /// Threads: 1 to 512 (more would only add stacks; the work is split by rows, never by thread count).
-    package func threads(_ flag: String, _ value: Int?) throws { try int(flag, value, 1 ... 512) }
 }

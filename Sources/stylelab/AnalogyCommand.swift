@@ -23,18 +23,6 @@ struct AnalogyOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The paper's application: "
         + AnalogyPreset.allCases.map(\.rawValue).joined(separator: ", ") + " (sets κ, remapping, features, colour)."))
     var preset: String?
-    @Option(help: "Coherence κ (0 = always the approximate match).") var kappa: Float?
-    @Option(help: "Pyramid levels (default: automatic, coarsest ≥ 16 px).") var levels: Int?
-    @Option(help: "Features: luminance, rgb or steerable.") var features: String?
-    @Flag(inversion: .prefixedNo, help: "Remap A and A′ to B's luminance statistics (--no-remap: do not).") var remap: Bool?
-    @Option(help: "BestApproximateMatch: flann or exact.") var search: String?
-    @Option(help: "PCA dimensions for FLANN (default: 99.9 % of the variance).") var pcaDims: Int?
-    @Option(help: "FLANN checks per query.") var checks: Int?
-    @Option(help: "Weight of A/B against A′/B′ in the distance (texture transfer's trade-off).") var sourceWeight: Float?
-    @Option(help: ArgumentHelp("B′'s chroma with luminance features: from-b, from-a-prime (colourisation) or"
-        + " following-luminance (B's, changed as its luminance was: learned filters).")) var chroma: String?
-    @Option(help: "Random seed (default 0).") var seed: UInt64?
-    @Option(help: "Threads (default: all cores); the output does not depend on it.") var threads: Int?
     @Option(help: "Write the colour-coded source map s here.") var sourceMap: String?
     @Option(help: "Write the coherence map (white = coherent pick) here.") var coherenceMap: String?
     @Option(help: "Write B′ at every pyramid level into this folder.") var levelsOut: String?
@@ -42,40 +30,20 @@ struct AnalogyOptions: ParsableArguments {
     @Flag(help: "Print nothing but errors.") var quiet = false
     @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var input: InputOptions
+    @OptionGroup var parameterFlags: ParameterFlags
 
     func validate() throws {
         if let preset, AnalogyPreset(rawValue: preset) == nil {
             let names = AnalogyPreset.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--preset must be one of \(names); got \(preset)")
         }
-        if let features, AnalogyFeatures(rawValue: features) == nil {
-            throw ValidationError("--features must be luminance, rgb or steerable; got \(features)")
-        }
-        if let chroma, AnalogyChroma(rawValue: chroma) == nil {
-            let names = AnalogyChroma.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--chroma must be one of \(names); got \(chroma)")
-        }
-        if let search, AnalogySearch(rawValue: search) == nil {
-            throw ValidationError("--search must be flann or exact; got \(search)")
-        }
     }
 
     /// The preset's parameters (or the defaults), then the --params file's, with every flag given written over them.
     func parameters() throws -> AnalogyParameters {
-        var p = try parameterFile.load(over: preset.flatMap(AnalogyPreset.init(rawValue:))?.parameters
-                                       ?? AnalogyParameters()).value
-        if let kappa { p.kappa = kappa }
-        if let levels { p.levels = levels }
-        if let features = features.flatMap(AnalogyFeatures.init(rawValue:)) { p.features = features }
-        if let remap { p.remapLuminance = remap }
-        if let search = search.flatMap(AnalogySearch.init(rawValue:)) { p.search = search }
-        if let pcaDims { p.pcaDimensions = pcaDims }
-        if let checks { p.checks = checks }
-        if let sourceWeight { p.sourceWeight = sourceWeight }
-        if let chroma = chroma.flatMap(AnalogyChroma.init(rawValue:)) { p.chroma = chroma }
-        if let seed { p.seed = seed }
-        if let threads { p.threads = threads }
-        return p
+        let defaults = preset.flatMap(AnalogyPreset.init(rawValue:))?.parameters ?? AnalogyParameters()
+        return try parameterFile.load(over: defaults, table: AnalogyParameters.table, flags: parameterFlags.arguments)
+            .value
     }
 
     func read(_ path: String) throws -> Image { try Image(contentsOf: path, limits: input.limits) }
@@ -114,7 +82,10 @@ struct AnalogyOptions: ParsableArguments {
 }
 
 struct AnalogyRun: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Synthesise B′ from A, A′ and B.")
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Synthesise B′ from A, A′ and B.",
+        discussion: parameterHelp("--preset sets several at once; a --params file and flags override it.",
+                                  AnalogyParameters.table, defaults: AnalogyParameters()))
     @Option(name: .customLong("a"), help: "A, the unfiltered example.") var a: String
     @Option(name: .customLong("a-prime"), help: "A′, the filtered example (registered with A).") var aPrime: String
     @Option(name: .customLong("b"), help: "B, the image to filter.") var b: String
@@ -132,7 +103,9 @@ struct AnalogyRun: ParsableCommand {
 }
 
 struct AnalogyTexture: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "texture", abstract: "Synthesise a texture (A and B constant).")
+    static let configuration = CommandConfiguration(
+        commandName: "texture", abstract: "Synthesise a texture (A and B constant).",
+        discussion: parameterHelp("", AnalogyParameters.table, defaults: AnalogyParameters()))
     @Option(help: "The exemplar texture (becomes A′).") var texture: String
     @Option(help: "Output size WxH.") var size: String
     @OptionGroup var options: AnalogyOptions

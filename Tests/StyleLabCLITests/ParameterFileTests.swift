@@ -51,9 +51,10 @@ import Imaging
                         ("--style-blend", ["1,2"]), ("--size", ["64"]), ("--sizes", ["32,64"]), ("--iterations", ["3"]),
                         ("--optimizer", ["adam"]), ("--init", ["noise"]), ("--content-weight", ["2"]),
                         ("--style-weight", ["3"]), ("--tv-weight", ["0.5"]), ("--style-scale", ["0.5"]),
-                        ("--preserve-colors", ["luminance"]), ("--pooling", ["avg"]), ("--learning-rate", ["2"]),
+                        ("--preserve-colors", ["luminance"]), ("--pooling", ["average"]), ("--learning-rate", ["2"]),
                         ("--preset", ["neural-style"]), ("--content-layers", ["relu3_1"]),
-                        ("--style-layers", ["relu1_1,relu2_1"]), ("--seed", ["4"])],
+                        ("--style-layers", ["relu1_1,relu2_1"]), ("--seed", ["4"]), ("--no-coarse-to-fine", []),
+                        ("--style-layer-weights", ["1,2,3,4,5"])],
                     others: ["--content", "--style", "--network", "--weights", "--convolution", "--save-every",
                              "--loss-log"]),
         ]
