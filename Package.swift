@@ -57,9 +57,11 @@ let package = Package(
         .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",
                                                "StyleLabSupport", "CProcess"]),
 
+        .target(name: "Teaching", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",
+                                                 "Compare", "StyleLabSupport"]),
         .executableTarget(name: "stylelab", dependencies: [
             "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN",
-            "StyleLabSupport",
+            "StyleLabSupport", "Teaching",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "StyleLabBenchmarks",

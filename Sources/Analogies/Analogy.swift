@@ -66,43 +66,29 @@ struct LevelSynthesis: @unchecked Sendable {
         var source: SourceMap
         var coherent: [Bool]
         var distanceSum: Double
+        var appDistance: [Float]
+        var cohDistance: [Float]
     }
 
     func run() -> Output {
         let width = b.width, height = b.height, channels = database.layout.channels
-        var bPrime = Image(width: width, height: height, channels: channels)
-        var source = SourceMap(width: width, height: height, exemplarSize: database.a.size)
-        var coherent = [UInt8](repeating: 0, count: width * height)
-        var distances = [Float](repeating: 0, count: width * height)
+        let shared = SharedOutput(pixels: width * height, channels: channels)
+        defer { shared.deallocate() }
         let threads = min(parameters.threads ?? Parallel.defaultThreads, height)
         let progress = (0 ..< height).map { _ in RowProgress() }
-        bPrime.samples.withUnsafeMutableBufferPointer { bp in
-            source.x.withUnsafeMutableBufferPointer { sx in
-                source.y.withUnsafeMutableBufferPointer { sy in
-                    coherent.withUnsafeMutableBufferPointer { co in
-                        distances.withUnsafeMutableBufferPointer { di in
-                            let shared = SharedOutput(bPrime: SharedBuffer(bp), sx: SharedBuffer(sx), sy: SharedBuffer(sy),
-                                                      coherent: SharedBuffer(co), distance: SharedBuffer(di))
-                            // Row y goes to thread y mod T; pixel (x, y) waits until row y − 1 has passed x + 2,
-                            // the rightmost pixel its causal neighbourhood reads.
-                            Parallel.concurrently(workers: threads) { worker in
-                                let scratch = Scratch(dimension: database.layout.dimension, projected: database.pca?.outputDimension ?? 0)
-                                for y in stride(from: worker, to: height, by: threads) {
-                                    for x in 0 ..< width {
-                                        if y > 0 { progress[y - 1].wait(untilAtLeast: min(x + 3, width)) }
-                                        synthesise(x: x, y: y, into: shared, scratch: scratch, channels: channels)
-                                        progress[y].publish(x + 1)
-                                    }
-                                }
-                            }
-                        }
-                    }
+        // Row y goes to thread y mod T; pixel (x, y) waits until row y − 1 has passed x + 2, the rightmost pixel
+        // its causal neighbourhood reads.
+        Parallel.concurrently(workers: threads) { worker in
+            let scratch = Scratch(dimension: database.layout.dimension, projected: database.pca?.outputDimension ?? 0)
+            for y in stride(from: worker, to: height, by: threads) {
+                for x in 0 ..< width {
+                    if y > 0 { progress[y - 1].wait(untilAtLeast: min(x + 3, width)) }
+                    synthesise(x: x, y: y, into: shared, scratch: scratch, channels: channels)
+                    progress[y].publish(x + 1)
                 }
             }
         }
-        // The pixels' B′ values were written through raw pointers into `bPrime`'s buffer.
-        return Output(bPrime: bPrime, source: source, coherent: coherent.map { $0 != 0 },
-                      distanceSum: distances.reduce(0.0) { $0 + Double($1) })
+        return shared.output(width: width, height: height, exemplarSize: database.a.size)
     }
 
     /// BestMatch for pixel q = (x, y), then B′(q) ← A′(p), s(q) ← p.
@@ -139,6 +125,8 @@ struct LevelSynthesis: @unchecked Sendable {
         out.sy[q] = Int32(pick / aWidth)
         out.coherent[q] = useCoherent ? 1 : 0
         out.distance[q] = useCoherent ? dCoh : dApp
+        out.appDistance[q] = dApp
+        out.cohDistance[q] = dCoh
     }
 
     private func approximateMatch(_ query: UnsafeMutablePointer<Float>, scratch: Scratch) -> Int {

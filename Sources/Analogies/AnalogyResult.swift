@@ -12,6 +12,8 @@ public struct AnalogyResult: Sendable {
     /// B′ at every pyramid level, 0 the finest.
     public var levels: [Image]
     public var timings: [StageTiming]
+    /// Every level's maps, 0 the finest, for the walkthroughs.
+    package var levelMaps: [AnalogyLevelMaps]
     /// Fraction of coherent picks over all levels' pixels.
     public var coherentFraction: Double { totalPixels > 0 ? Double(coherentPicks) / Double(totalPixels) : 0 }
     /// Mean squared neighbourhood distance of the chosen matches, over all levels' pixels.
@@ -24,6 +26,7 @@ public struct AnalogyResult: Sendable {
         sourceMap = SourceMap(width: 0, height: 0, exemplarSize: Size(width: 0, height: 0))
         coherent = []
         levels = Array(repeating: image, count: levelCount)
+        levelMaps = []
         timings = []
     }
 
@@ -32,6 +35,8 @@ public struct AnalogyResult: Sendable {
         coherentPicks += output.coherent.reduce(0) { $0 + ($1 ? 1 : 0) }
         totalPixels += output.coherent.count
         distanceSum += output.distanceSum
+        levelMaps.insert(AnalogyLevelMaps(source: output.source, coherent: output.coherent,
+                                          appDistance: output.appDistance, cohDistance: output.cohDistance), at: 0)
         if level == 0 {
             image = colour
             sourceMap = output.source
@@ -45,6 +50,15 @@ public struct AnalogyResult: Sendable {
     public func coherenceMap() -> Image {
         Image(width: image.width, height: image.height, channels: 1, samples: coherent.map { $0 ? 1 : 0 })
     }
+}
+
+/// One level's BestMatch record: where each pixel came from, whether the coherent candidate won, and both
+/// candidates' distances (d_coh is ∞ where no neighbour offered one).
+package struct AnalogyLevelMaps: Sendable {
+    package var source: SourceMap
+    package var coherent: [Bool]
+    package var appDistance: [Float]
+    package var cohDistance: [Float]
 }
 
 /// The JSON summary of an analogy run (`--summary`).

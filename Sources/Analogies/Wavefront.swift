@@ -20,13 +20,49 @@ final class RowProgress: Sendable {
     }
 }
 
-/// The outputs of a level, written pixel by pixel by the wavefront's threads (each pixel by exactly one).
+/// The outputs of a level, written pixel by pixel by the wavefront's threads (each pixel by exactly one), in
+/// buffers of its own until `output` copies them out.
 struct SharedOutput: Sendable {
     let bPrime: SharedBuffer<Float>
     let sx: SharedBuffer<Int32>
     let sy: SharedBuffer<Int32>
     let coherent: SharedBuffer<UInt8>
     let distance: SharedBuffer<Float>
+    /// d_app and d_coh of every pixel (d_coh is ∞ where no neighbour offered a coherent candidate).
+    let appDistance: SharedBuffer<Float>
+    let cohDistance: SharedBuffer<Float>
+    let pixels: Int, channels: Int
+
+    init(pixels: Int, channels: Int) {
+        func zeros<T: Numeric>(_ count: Int) -> SharedBuffer<T> {
+            let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+            return SharedBuffer(pointer)
+        }
+        (self.pixels, self.channels) = (pixels, channels)
+        (bPrime, sx, sy, coherent) = (zeros(pixels * channels), zeros(pixels), zeros(pixels), zeros(pixels))
+        (distance, appDistance, cohDistance) = (zeros(pixels), zeros(pixels), zeros(pixels))
+    }
+
+    func deallocate() {
+        bPrime.base.deallocate(); sx.base.deallocate(); sy.base.deallocate(); coherent.base.deallocate()
+        distance.base.deallocate(); appDistance.base.deallocate(); cohDistance.base.deallocate()
+    }
+
+    /// The level's result, copied out of the shared buffers.
+    func output(width: Int, height: Int, exemplarSize: Size) -> LevelSynthesis.Output {
+        func array<T>(_ buffer: SharedBuffer<T>, _ count: Int) -> [T] {
+            Array(UnsafeBufferPointer(start: buffer.base, count: count))
+        }
+        var source = SourceMap(width: width, height: height, exemplarSize: exemplarSize)
+        source.x = array(sx, pixels)
+        source.y = array(sy, pixels)
+        return LevelSynthesis.Output(
+            bPrime: Image(width: width, height: height, channels: channels, samples: array(bPrime, pixels * channels)),
+            source: source, coherent: array(coherent, pixels).map { $0 != 0 },
+            distanceSum: array(distance, pixels).reduce(0.0) { $0 + Double($1) },
+            appDistance: array(appDistance, pixels), cohDistance: array(cohDistance, pixels))
+    }
 }
 
 /// Per-thread buffers, reused for every pixel: the query vector and its PCA projection.

@@ -18,8 +18,9 @@ final class BlockSearcher {
     /// A block for these overlap regions: random when there are none (the first block), otherwise one of the
     /// candidates within (1 + tolerance) of the least error.
     /// `excluded` holds candidates (v · exemplar width + u, in original exemplar coordinates) not to pick.
+    /// `errorsSeen`, when given, hears the exhaustive search's error surface (after exclusion).
     func choose(regions: [TemplateRegion], excluding excluded: Set<Int>, tolerance: Float,
-                random: inout RandomSource) throws -> (Int, Int) {
+                random: inout RandomSource, errorsSeen: (([Float]) -> Void)? = nil) throws -> (Int, Int) {
         let width = exemplar.candidates.width, count = width * exemplar.candidates.height
         if regions.isEmpty {
             let pick = Int(random.next() % UInt64(count))
@@ -30,6 +31,7 @@ final class BlockSearcher {
         case .exhaustive, .naive:
             var errors = parameters.search == .naive ? errorMap.naiveErrors(for: regions) : errorMap.errors(for: regions)
             exclude(excluded, from: &errors)
+            errorsSeen?(errors)
             let pick = chooseWithinTolerance(errors, tolerance: tolerance, random: &random)
             return (pick % width, pick / width)
         case .flann:

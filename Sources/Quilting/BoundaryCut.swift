@@ -5,8 +5,8 @@
 /// total error: E(i, j) = e(i, j) + min(E(i−1, j−1), E(i−1, j), E(i−1, j+1)), then trace back from the minimum of
 /// the last row. O(rows × columns).
 public enum BoundaryCut {
-    /// The column of the cut in every row of `errors` (rows × columns, row-major). Ties take the smaller column.
-    public static func vertical(errors: [Float], rows: Int, columns: Int) -> [Int] {
+    /// E(i, j): the least total error of a path from the first row down to (i, j) — the dynamic programme's table.
+    public static func cumulativeCost(errors: [Float], rows: Int, columns: Int) -> [Float] {
         precondition(errors.count == rows * columns && rows > 0 && columns > 0, "error surface \(rows)x\(columns)")
         var cost = errors
         for i in 1 ..< max(rows, 1) {
@@ -17,13 +17,22 @@ public enum BoundaryCut {
                 cost[i * columns + j] += best
             }
         }
+        return cost
+    }
+
+    /// The column of the cut in every row of `errors` (rows × columns, row-major): the minimum of E's last row,
+    /// traced back up through the least of the three cells above. Ties take the smaller column.
+    public static func vertical(errors: [Float], rows: Int, columns: Int) -> [Int] {
+        let cost = cumulativeCost(errors: errors, rows: rows, columns: columns)
+        func cheapest(_ choices: [Int], row i: Int) -> Int {
+            choices.min { cost[i * columns + $0] < cost[i * columns + $1]
+                || (cost[i * columns + $0] == cost[i * columns + $1] && $0 < $1) } ?? 0
+        }
         var path = [Int](repeating: 0, count: rows)
-        let last = (rows - 1) * columns
-        path[rows - 1] = (0 ..< columns).min { cost[last + $0] < cost[last + $1] || (cost[last + $0] == cost[last + $1] && $0 < $1) }!
+        path[rows - 1] = cheapest(Array(0 ..< columns), row: rows - 1)
         for i in stride(from: rows - 2, through: 0, by: -1) {
             let j = path[i + 1]
-            let choices = [j - 1, j, j + 1].filter { $0 >= 0 && $0 < columns }
-            path[i] = choices.min { cost[i * columns + $0] < cost[i * columns + $1] || (cost[i * columns + $0] == cost[i * columns + $1] && $0 < $1) }!
+            path[i] = cheapest([j - 1, j, j + 1].filter { $0 >= 0 && $0 < columns }, row: i)
         }
         return path
     }

@@ -15,6 +15,32 @@ public func synthesize(_ texture: Image, size: Size, _ p: QuiltingParameters = Q
                                              expected: "WxH with sides of 1 to \(Size.maximumSide)")
     }
     try p.validate(exemplarSize: texture.size)
+    return try quilt(texture, size: size, p, progress: progress)
+}
+
+/// The three stages of the paper's Fig. 2, for teaching: each block (a) taken at random, (b) chosen by its overlap
+/// error and pasted whole, or (c) chosen so and cut along the minimum-error boundary (the algorithm).
+package enum QuiltingMethod: String, CaseIterable, Sendable {
+    case randomBlocks, overlapError, minimumErrorCut
+}
+
+/// What one block's step saw, for `observe`: the canvas before it, the candidates' overlap errors (nil for the
+/// first block, and for random placement), and the block chosen.
+package struct QuiltingStepRecord {
+    package let number: Int
+    package let x: Int, y: Int
+    package let hasLeft: Bool, hasTop: Bool
+    package let canvasBefore: Image
+    package let errors: [Float]?
+    package let candidates: Size
+    package let chosen: (u: Int, v: Int)
+}
+
+/// The synthesis loop: for each block in raster order, the overlap regions, the search, the placement.
+package func quilt(_ texture: Image, size: Size, _ p: QuiltingParameters, method: QuiltingMethod = .minimumErrorCut,
+                   progress: ProgressSink? = nil,
+                   observe: ((QuiltingStepRecord) -> Void)? = nil) throws -> QuiltingResult {
+    try p.validate(exemplarSize: texture.size)
     var clock = Stopwatch()
     let exemplar = PreparedExemplar(texture.opaque, blockSize: p.blockSize, wrap: p.wrap)
     let threads = p.threads ?? Parallel.defaultThreads
@@ -25,13 +51,20 @@ public func synthesize(_ texture: Image, size: Size, _ p: QuiltingParameters = Q
     var canvas = QuiltingCanvas(size: grid.canvasSize, channels: texture.channels, exemplarSize: texture.size,
                                 blockSize: p.blockSize, overlap: p.resolvedOverlap)
     for (number, block) in grid.blocks.enumerated() {
-        let regions = canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop, weight: 1)
+        let regions = method == .randomBlocks ? []
+            : canvas.overlapRegions(px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop, weight: 1)
         var random = RandomSource(seed: p.seed, stream: [0, block.column, block.row])
         let excluded = canvas.continuations(px: block.x, py: block.y, exemplarSize: texture.size)
-        let (u, v) = try search.choose(regions: regions, excluding: excluded, tolerance: p.tolerance, random: &random)
+        var errors: [Float]? = nil
+        let (u, v) = try search.choose(regions: regions, excluding: excluded, tolerance: p.tolerance, random: &random,
+                                       errorsSeen: observe == nil ? nil : { errors = $0 })
         clock.lap("search blocks")
+        observe?(QuiltingStepRecord(number: number, x: block.x, y: block.y, hasLeft: block.hasLeft,
+                                    hasTop: block.hasTop, canvasBefore: canvas.image, errors: errors,
+                                    candidates: exemplar.candidates, chosen: (u, v)))
+        let cut = method == .minimumErrorCut
         canvas.place(blockAt: u, v, from: exemplar.image, exemplarSize: texture.size, px: block.x, py: block.y,
-                     hasLeft: block.hasLeft, hasTop: block.hasTop)
+                     hasLeft: block.hasLeft && cut, hasTop: block.hasTop && cut)
         clock.lap("cut and copy")
         progress?("quilting", number + 1, of: grid.blocks.count)
     }

@@ -139,6 +139,20 @@ public struct TransferParameters: Codable, Sendable, Equatable {
 public func transfer(_ texture: Image, onto target: Image, _ p: TransferParameters = TransferParameters(),
                      textureMap: Image? = nil, targetMap: Image? = nil,
                      progress: ProgressSink? = nil) throws -> QuiltingResult {
+    let passes = try transferPasses(texture, onto: target, p, textureMap: textureMap, targetMap: targetMap,
+                                    progress: progress)
+    guard var final = passes.last else { throw ParameterError(name: "--passes", value: "0", expected: "≥ 1") }
+    final.timings = passes.flatMap(\.timings).reduce(into: [StageTiming]()) { merged, timing in
+        if let i = merged.firstIndex(where: { $0.stage == timing.stage }) { merged[i].seconds += timing.seconds }
+        else { merged.append(timing) }
+    }
+    return final
+}
+
+/// Every pass of `transfer`, in order (the walkthroughs show them side by side); the last is its result.
+package func transferPasses(_ texture: Image, onto target: Image, _ p: TransferParameters,
+                            textureMap: Image? = nil, targetMap: Image? = nil,
+                            progress: ProgressSink? = nil) throws -> [QuiltingResult] {
     guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
     guard !target.isEmpty else { throw QuiltingError.emptyImage(role: "target") }
     try p.validate(textureSize: texture.size)
@@ -146,9 +160,8 @@ public func transfer(_ texture: Image, onto target: Image, _ p: TransferParamete
     var (textureGuide, targetGuide) = try correspondenceMaps(texture, target, p, textureMap: textureMap, targetMap: targetMap)
     if p.remapLuminance { targetGuide = targetGuide.remapped(toMatch: textureGuide.channelStatistics()[0]) }
 
-    var clock = Stopwatch()
     var previous: Image? = nil
-    var result: QuiltingResult? = nil
+    var results: [QuiltingResult] = []
     let totalBlocks = (0 ..< p.passes).reduce(0) { total, i in
         let b = p.blockSize(pass: i)
         return total + BlockGrid(size: target.size, blockSize: b, overlap: max(1, b / 6)).blocks.count
@@ -160,17 +173,17 @@ public func transfer(_ texture: Image, onto target: Image, _ p: TransferParamete
         q.overlap = pass == 0 ? p.quilting.overlap : nil
         try q.validate(exemplarSize: texture.size)
         let alpha = p.alpha(pass: pass)
-        let passResult = try transferPass(texture: texture, textureGuide: textureGuide, targetGuide: targetGuide,
+        var clock = Stopwatch()
+        var passResult = try transferPass(texture: texture, textureGuide: textureGuide, targetGuide: targetGuide,
                                           previous: previous, parameters: q, alpha: alpha, pass: pass, clock: &clock) {
             done += 1
             progress?("transfer pass \(pass + 1)/\(p.passes)", done, of: totalBlocks)
         }
+        passResult.timings = clock.timings
         previous = passResult.image
-        result = passResult
+        results.append(passResult)
     }
-    guard var final = result else { throw ParameterError(name: "--passes", value: "0", expected: "≥ 1") }
-    final.timings = clock.timings
-    return final
+    return results
 }
 
 /// Texture and target correspondence maps, one channel each, same sizes as texture and target.

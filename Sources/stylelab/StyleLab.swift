@@ -37,7 +37,8 @@ struct StyleLab: ParsableCommand {
         discussion: "Run `make demo` (a comparison on the embedded set) for a first look, `stylelab info` to see the linked libraries.",
         version: StyleLabVersion.string,
         subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self,
-                      CompareCommand.self, MetricsCommand.self, DatasetsCommand.self, CellCommand.self])
+                      CompareCommand.self, MetricsCommand.self, DatasetsCommand.self, CellCommand.self,
+                      NotebooksCommand.self])
 }
 
 enum StyleLabVersion {

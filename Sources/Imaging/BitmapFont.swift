@@ -1,11 +1,9 @@
-import Imaging
-
 /// A 5 × 7 pixel font for the labels of grids (printable ASCII), drawn by hand for StyleLab, so that a picture can
 /// carry its own captions without a font library. Each glyph is seven rows of five cells, `#` = ink.
-enum BitmapFont {
-    static let glyphWidth = 5, glyphHeight = 7, advance = 6, lineHeight = 9
+package enum BitmapFont {
+    package static let glyphWidth = 5, glyphHeight = 7, advance = 6, lineHeight = 9
 
-    static let glyphs: [Character: [UInt8]] = {
+    package static let glyphs: [Character: [UInt8]] = {
         var table: [Character: [UInt8]] = [:]
         for (character, art) in drawings {
             table[character] = art.split(separator: " ").map { row in row.reduce(UInt8(0)) { $0 << 1 | ($1 == "#" ? 1 : 0) } }
@@ -65,11 +63,12 @@ enum BitmapFont {
     ]
 
     /// Width in pixels of `text` at `scale`.
-    static func width(of text: String, scale: Int) -> Int { max(0, text.count * advance * scale - scale) }
+    package static func width(of text: String, scale: Int) -> Int { max(0, text.count * advance * scale - scale) }
 
     /// Draws `text` with its top-left corner at (x, y), each font cell `scale` × `scale` pixels of `colour`
     /// (clipped to the image). Characters outside printable ASCII are drawn as `?`.
-    static func draw(_ text: String, into image: inout Image, x: Int, y: Int, scale: Int = 2, colour: [Float] = [0, 0, 0]) {
+    package static func draw(_ text: String, into image: inout Image, x: Int, y: Int, scale: Int = 2,
+                             colour: [Float] = [0, 0, 0]) {
         var penX = x
         for character in text {
             let rows = glyphs[character] ?? glyphs["?"]!
