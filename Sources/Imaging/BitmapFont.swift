@@ -87,3 +87,17 @@ package enum BitmapFont {
         }
     }
 }
+
+/// The words of `text` in lines of at most `limit` characters (a longer word stands on a line of its own): the
+/// wrapping of figure labels and of --help's parameter column alike.
+package func wrappedWords(_ text: String, limit: Int) -> [String] {
+    var lines: [String] = [], line = ""
+    for word in text.split(separator: " ") {
+        if !line.isEmpty && line.count + 1 + word.count > limit {
+            lines.append(line)
+            line = ""
+        }
+        line += (line.isEmpty ? "" : " ") + word
+    }
+    return lines + (line.isEmpty ? [] : [line])
+}

@@ -254,19 +254,12 @@ package struct ParameterTable<Root> {
 /// `left` in a column of 24 after two spaces (on a line of its own when longer), `right` wrapped to 52 beside it:
 /// the layout ArgumentParser gives OPTIONS, so that ParameterTable's lines read as more of them.
 private func twoColumns(_ left: String, _ right: String) -> String {
-    var lines: [String] = [], line = ""
-    for word in right.split(separator: " ") {
-        if !line.isEmpty && line.count + 1 + word.count > 52 {
-            lines.append(line)
-            line = ""
-        }
-        line += (line.isEmpty ? "" : " ") + word
-    }
-    lines.append(line)
+    let lines = wrappedWords(right, limit: 52)
     let indent = String(repeating: " ", count: 26)
     let first = "  " + left
-    let head = first.count <= 24 ? [first.padding(toLength: 26, withPad: " ", startingAt: 0) + lines[0]]
-                                  : [first, indent + lines[0]]
+    let opening = lines.first ?? ""
+    let head = first.count <= 24 ? [first.padding(toLength: 26, withPad: " ", startingAt: 0) + opening]
+                                  : [first, indent + opening]
     return (head + lines.dropFirst().map { indent + $0 }).joined(separator: "\n")
 }
 

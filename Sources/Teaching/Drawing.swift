@@ -86,15 +86,6 @@ package enum Drawing {
 
     /// Words of `text` in lines of at most `width` pixels at the label scale.
     static func wrap(_ text: String, width: Int) -> [String] {
-        let limit = max(1, width / (BitmapFont.advance * scale))
-        var lines: [String] = [], line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty && line.count + 1 + word.count > limit {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        return lines + (line.isEmpty ? [] : [line])
+        wrappedWords(text, limit: max(1, width / (BitmapFont.advance * scale)))
     }
 }

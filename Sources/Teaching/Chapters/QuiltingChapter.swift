@@ -106,7 +106,7 @@ extension Chapters {
         let step = try s.int("step", in: 1 ... 15)
         var record: QuiltingStepRecord?
         _ = try quilt(texture, size: Size(width: 104, height: 104), p) { if $0.number == step { record = $0 } }
-        guard let record else { throw TeachingError.badSetting(figure: "step", key: "step", detail: "is past the quilt") }
+        guard let record else { throw TeachingError.badSetting(figure: s.figure, key: "step", detail: "is past the quilt") }
         return (texture, p, record)
     }
 
