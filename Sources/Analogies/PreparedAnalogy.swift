@@ -88,3 +88,26 @@ struct PreparedAnalogy {
         }
     }
 }
+
+/// The feature vectors of a one-level analogy, for the best-match exercise: one row per pixel of A (with A′'s
+/// causal part), and one per pixel of `queries` in B (with `bPrime`'s causal part), laid out as the search sees them.
+package func analogyFeatureVectors(a: Image, aPrime: Image, b: Image, bPrime: Image, queries: [(x: Int, y: Int)],
+                                   _ p: AnalogyParameters) throws -> (database: FeatureMatrix, queries: FeatureMatrix) {
+    var oneLevel = p
+    oneLevel.levels = 1
+    let prepared = PreparedAnalogy(a: a.opaque.rgb(), aPrime: aPrime.opaque.rgb(), b: b.opaque.rgb(),
+                                   parameters: oneLevel)
+    let database = try prepared.database(level: 0), layout = prepared.layout(level: 0)
+    let filtered = PreparedAnalogy.features(bPrime.opaque.rgb(), p.features)
+    var vectors = FeatureMatrix(rows: queries.count, dimension: layout.dimension)
+    filtered.withView { view in
+        vectors.values.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            for (row, q) in queries.enumerated() {
+                layout.write(x: q.x, y: q.y, plain: prepared.b[0], filtered: view, coarsePlain: nil,
+                             coarseFiltered: nil, into: base + row * layout.dimension)
+            }
+        }
+    }
+    return (database.vectors, vectors)
+}

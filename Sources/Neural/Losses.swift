@@ -5,7 +5,7 @@ import CBLAS
 /// w · Σ|x(i+1, j) − x(i, j)| + |x(i, j+1) − x(i, j)|. Each returns the loss and its gradient.
 public enum Losses {
     /// Content loss at one layer and ∂loss/∂F.
-    static func content(_ f: Tensor, target: Tensor, weight: Float) -> (Double, Tensor) {
+    package static func content(_ f: Tensor, target: Tensor, weight: Float) -> (Double, Tensor) {
         var gradient = Tensor(channels: 1, height: 1, width: 1)
         return (content(f, target: target, weight: weight, gradient: &gradient), gradient)
     }
@@ -43,7 +43,7 @@ public enum Losses {
     }
 
     /// Style loss at one layer and ∂loss/∂F = w · 2/C² · 2 (G − G_s) F / (C·H·W) (G is symmetric).
-    static func style(_ f: Tensor, targetGram: [Float], weight: Float) -> (Double, Tensor) {
+    package static func style(_ f: Tensor, targetGram: [Float], weight: Float) -> (Double, Tensor) {
         var gradient = Tensor(channels: 1, height: 1, width: 1), difference: [Float] = []
         return (style(f, targetGram: targetGram, weight: weight, gradient: &gradient, scratch: &difference), gradient)
     }
@@ -70,7 +70,7 @@ public enum Losses {
     }
 
     /// Total variation (L1, as neural-style) of the image being optimised and its subgradient.
-    static func totalVariation(_ x: Tensor, weight: Float) -> (Double, Tensor) {
+    package static func totalVariation(_ x: Tensor, weight: Float) -> (Double, Tensor) {
         var gradient = Tensor(channels: 1, height: 1, width: 1)
         return (totalVariation(x, weight: weight, gradient: &gradient), gradient)
     }

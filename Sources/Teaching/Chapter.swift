@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// One figure of a chapter: a picture made by the real code, its caption, and the numbers the caption quotes.
 package struct Figure {
@@ -73,14 +74,38 @@ package struct FigureSettings {
 }
 
 /// The embedded images a recipe reads, from the data folder (`datasets/embedded` of a checkout).
+///
+/// Recipes crop and index these images by fixed coordinates, and the committed figures were made from them, so a
+/// folder whose files are not byte for byte the embedded images (by their SHA-256, compiled in) is refused.
 package struct FigureInputs {
     package let folder: String
 
     package init(folder: String) { self.folder = folder }
 
+    /// The SHA-256 of each embedded image (as `datasets/embedded/SHA256SUMS`; a test keeps the two equal).
+    package static let embeddedSHA256 = [
+        "astronaut.png": "9297a8621ec40ff5a63e9a33ba40b6b75f92c2ed578cc1cda11f427ede3dcb4f",
+        "brick.png": "ddc11599c40501961d18e9046196c687ec6db08d1bd9533c34224c548b71f397",
+        "chelsea-blur.png": "e69e4d49cc30d45bb5a974d015ad806a7cc251d50c1ab4a6c27b8597b0340944",
+        "chelsea.png": "3a76fd85b2dce9c128d79a4f9ddd04302a2532746430d823d4dae1412703c967",
+        "coffee-blur.png": "ef2e0948c0bd023511395f8522077c5a85af93cf8c6a86d970895d7e54249934",
+        "coffee.png": "f2cc043a903bcb72dc33558ab8be772631d8add8a0134dd56d10b1b670b29ff6",
+        "grass.png": "b718f785d1633241710b78ee7971b3f47c6830304003bdb35150be15b8ec325c",
+        "gravel.png": "0499da43438641f29859b8bbbf7cf05b85e94b80df06c047fa85db5ea56e7bab",
+        "rocket.png": "ac5d2f449389b0e4f9849e3bac8bed1df06b00f37aab0c31d9e1bb52befb4de4",
+    ]
+
     /// `name` from the folder, no larger than `longestSide` (area-resampled down when larger).
     package func image(_ name: String, longestSide: Int = 256) throws -> Image {
-        let image = try Image(contentsOf: folder + "/" + name).opaque
+        let path = folder + "/" + name
+        guard case .success(let data) = readRegularFile(path, maxBytes: 1 << 20) else {
+            throw TeachingError.notEmbedded(path, detail: "cannot be read as a file of at most 1 MB")
+        }
+        guard let expected = FigureInputs.embeddedSHA256[name], SHA256.hex(of: data) == expected else {
+            throw TeachingError.notEmbedded(path, detail: "is not the embedded image of that name (its SHA-256 "
+                                            + "differs); give --data-dir the datasets/embedded of a checkout")
+        }
+        let image = try Image.decode(data, name: path).image.opaque
         guard max(image.width, image.height) > longestSide else { return image }
         return image.resized(to: image.sizeFitting(longestSide: longestSide), method: .area)
     }
@@ -120,6 +145,7 @@ package enum TeachingError: Error, CustomStringConvertible, Equatable {
     case unknownChapter(String, known: [String])
     case unknownFigure(String, known: [String])
     case stale([String])
+    case notEmbedded(String, detail: String)
 
     package var description: String {
         switch self {
@@ -128,6 +154,7 @@ package enum TeachingError: Error, CustomStringConvertible, Equatable {
             return "no chapter \(name); the chapters are \(known.joined(separator: ", "))"
         case .unknownFigure(let name, let known):
             return "no figure \(name); the figures are \(known.joined(separator: ", "))"
+        case .notEmbedded(let path, let detail): return "\(path) \(detail)"
         case .stale(let problems):
             return "the committed walkthroughs are stale (run `make notebooks`): " + problems.joined(separator: "; ")
         }

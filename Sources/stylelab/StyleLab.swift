@@ -38,7 +38,7 @@ struct StyleLab: ParsableCommand {
         version: StyleLabVersion.string,
         subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self,
                       CompareCommand.self, MetricsCommand.self, DatasetsCommand.self, CellCommand.self,
-                      NotebooksCommand.self])
+                      NotebooksCommand.self, ExerciseCommand.self])
 }
 
 enum StyleLabVersion {

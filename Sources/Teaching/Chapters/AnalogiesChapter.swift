@@ -69,7 +69,7 @@ extension Chapters {
             .command("stylelab analogy --a ../../datasets/embedded/chelsea.png "
                      + "--a-prime ../../datasets/embedded/chelsea-blur.png --b ../../datasets/embedded/coffee.png "
                      + "--preset learned-filter --coherence-map coherence.png --source-map sources.png -o blurred.png"),
-        ])
+        ] + exercises("analogies"))
     }
 
     /// A pair and B for the blur analogy, at 128 px.

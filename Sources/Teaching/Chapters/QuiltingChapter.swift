@@ -78,7 +78,7 @@ extension Chapters {
                 that agrees with the texture.
                 """),
             .figure(transferPasses),
-        ])
+        ] + exercises("quilting"))
     }
 
     /// The brick texture at 128 px, the chapter's exemplar.
