@@ -21,7 +21,7 @@ RELEASE    := $(SWIFT) build -c release $(NATIVE_FLAGS)
 STYLELAB   := $(BUILD_DIR)/stylelab
 DEMO_OUT   ?= demo-out
 
-.PHONY: setup browser build test demo bench bench-builds test-builds test-slurm fuzz clean
+.PHONY: setup browser notebook-tools build test demo notebooks bench bench-builds test-builds test-slurm fuzz clean
 
 # $(call apt-install,PACKAGES) installs those of PACKAGES that are missing; quiet and quick when all are present.
 define apt-install
@@ -43,11 +43,22 @@ setup:
 browser:
 	$(call apt-install,chromium)
 
+# Debian's Python packages the walkthroughs' tests use: nbformat validates the notebooks against its schema, and
+# markdown renders the chapter pages for the browser test.
+notebook-tools:
+	$(call apt-install,python3-nbformat python3-markdown)
+
 build: setup
 	$(RELEASE)
 
-test: setup browser
+test: setup browser notebook-tools
 	$(SWIFT) test
+
+# Every chapter of notebooks-export/ remade from the embedded images (about ten minutes here; chapter 05 uses the
+# VGG-19 weights of `stylelab weights fetch` when they are present). `make test` checks chapters 01 and 03.
+notebooks: setup notebook-tools
+	$(RELEASE) --product stylelab
+	$(STYLELAB) notebooks --out notebooks-export
 
 # The README's Slurm job array on a real one-node Slurm (Debian's slurm-wlm and munge, installed when missing;
 # needs root for slurmd): 3 shards merged against one process, and a cancelled task resubmitted resumes. About a

@@ -35,8 +35,9 @@ package struct LinePlot {
         var canvas = Image(width: size.width, height: size.height, channels: 3, value: 1)
         let left = 64, right = 12, top = 24, bottom = 40
         let plotWidth = size.width - left - right, plotHeight = size.height - top - bottom
-        let transform = { (value: Double, log: Bool) in log ? Foundation.log10(max(value, 1e-30)) : value }
-        let xs = series.flatMap { $0.points.map { transform($0.x, logX) } }
+        // On a log axis a value of zero or below has no place: it is left out (NaN), not drawn at the floor.
+        let transform = { (value: Double, log: Bool) in log ? (value > 0 ? Foundation.log10(value) : .nan) : value }
+        let xs = series.flatMap { $0.points.map { transform($0.x, logX) } }.filter(\.isFinite)
         let ys = series.flatMap { $0.points.map { transform($0.y, logY) } }.filter(\.isFinite)
         var (x0, x1) = (xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 1)
         if x1 <= x0 { x1 = x0 + 1 }
