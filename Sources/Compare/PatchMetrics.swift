@@ -7,7 +7,7 @@ import NearestNeighbors
 public enum PatchMetrics {
     /// Square patches of `side` pixels (all channels, RGB on 0–1) at every `stride`-th position where the patch
     /// fits, at most `limit` of them (a seeded, even subsample beyond that).
-    static func patches(_ image: Image, side: Int = 7, stride: Int = 2, limit: Int = 4096, seed: UInt64 = 0) -> FeatureMatrix {
+    package static func patches(_ image: Image, side: Int = 7, stride: Int = 2, limit: Int = 4096, seed: UInt64 = 0) -> FeatureMatrix {
         let image = image.rgb().opaque
         guard image.width >= side, image.height >= side else { return FeatureMatrix(rows: 0, dimension: 3 * side * side) }
         var positions: [(Int, Int)] = []
@@ -58,7 +58,7 @@ public enum PatchMetrics {
         return counted == 0 ? 0 : total / Double(counted)
     }
 
-    static func project(_ m: FeatureMatrix, _ v: [Float]) -> [Float] {
+    package static func project(_ m: FeatureMatrix, _ v: [Float]) -> [Float] {
         (0 ..< m.rows).map { r in
             var s: Float = 0
             for d in 0 ..< m.dimension { s += m.values[r * m.dimension + d] * v[d] }
@@ -67,7 +67,7 @@ public enum PatchMetrics {
     }
 
     /// W₁ of two sorted samples: the mean |Fₐ⁻¹(q) − Fᵦ⁻¹(q)| over the quantiles of the larger sample.
-    static func wasserstein1(_ a: [Float], _ b: [Float]) -> Double {
+    package static func wasserstein1(_ a: [Float], _ b: [Float]) -> Double {
         let n = max(a.count, b.count)
         var sum = 0.0
         for i in 0 ..< n {

@@ -18,6 +18,12 @@ public enum PixelMetrics {
     /// (2μₐμᵦ + C₁)(2σₐᵦ + C₂) / ((μₐ² + μᵦ² + C₁)(σₐ² + σᵦ² + C₂)), local statistics under a Gaussian window of σ = 1.5,
     /// C₁ = (0.01)², C₂ = (0.03)² for a dynamic range of 1.
     public static func ssim(_ candidate: Image, reference: Image) -> Double {
+        let map = ssimMap(candidate, reference: reference)
+        return map.reduce(0, +) / Double(max(map.count, 1))
+    }
+
+    /// SSIM's value at every pixel of the reference, row-major: the map `ssim` averages (the walkthroughs draw it).
+    package static func ssimMap(_ candidate: Image, reference: Image) -> [Double] {
         let (a, b) = comparable(candidate, reference)
         let x = a.luminance(), y = b.luminance()
         func local(_ image: Image) -> Image { image.gaussianBlurred(sigma: 1.5) }
@@ -27,14 +33,12 @@ public enum PixelMetrics {
         let mx = local(x), my = local(y)
         let sxx = local(product(x, x)), syy = local(product(y, y)), sxy = local(product(x, y))
         let c1 = 0.0001, c2 = 0.0009
-        var total = 0.0
-        for i in 0 ..< x.pixelCount {
+        return (0 ..< x.pixelCount).map { i in
             let ux = Double(mx.samples[i]), uy = Double(my.samples[i])
             let vx = max(Double(sxx.samples[i]) - ux * ux, 0), vy = max(Double(syy.samples[i]) - uy * uy, 0)
             let cxy = Double(sxy.samples[i]) - ux * uy
-            total += (2 * ux * uy + c1) * (2 * cxy + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
+            return (2 * ux * uy + c1) * (2 * cxy + c2) / ((ux * ux + uy * uy + c1) * (vx + vy + c2))
         }
-        return total / Double(max(x.pixelCount, 1))
     }
 
     /// Colour-histogram distance: per RGB channel, half the L1 distance between the 32-bin normalised histograms

@@ -20,6 +20,10 @@ package struct LinePlot {
     package var logX = false
     package var logY = false
     package var size = Size(width: 420, height: 260)
+    /// Where the x ticks go (default: five, evenly spaced); labelled with their values.
+    package var xTicks: [Double]?
+    /// The legend's corner of the plotting area: top right unless the curves run there.
+    package var legendAtBottom = false
 
     package init(title: String, x: String, y: String, _ series: [Series]) {
         self.title = title
@@ -48,18 +52,24 @@ package struct LinePlot {
         func py(_ y: Double) -> Int {
             top + plotHeight - Int(((transform(y, logY) - y0) / (y1 - y0) * Double(plotHeight)).rounded())
         }
-        // Axes and ticks: five on each, labelled with their values.
+        // Axes and ticks (five on y; on x five, or those asked for), labelled with their values.
         let ink: [Float] = [0.2, 0.2, 0.2]
         line(&canvas, (left, top + plotHeight), (left + plotWidth, top + plotHeight), ink)
         line(&canvas, (left, top), (left, top + plotHeight), ink)
-        for k in 0 ... 4 {
-            let fx = x0 + (x1 - x0) * Double(k) / 4, fy = y0 + (y1 - y0) * Double(k) / 4
-            let tx = left + plotWidth * k / 4, ty = top + plotHeight - plotHeight * k / 4
+        let xTickValues = xTicks ?? (0 ... 4).map { k in
+            let fx = x0 + (x1 - x0) * Double(k) / 4
+            return logX ? pow(10, fx) : fx
+        }
+        for value in xTickValues {
+            let tx = px(value), xText = tick(value)
             line(&canvas, (tx, top + plotHeight), (tx, top + plotHeight + 4), ink)
-            line(&canvas, (left - 4, ty), (left, ty), ink)
-            let xText = tick(logX ? pow(10, fx) : fx), yText = tick(logY ? pow(10, fy) : fy)
             BitmapFont.draw(xText, into: &canvas, x: tx - BitmapFont.width(of: xText, scale: 1) / 2,
                             y: top + plotHeight + 7, scale: 1)
+        }
+        for k in 0 ... 4 {
+            let fy = y0 + (y1 - y0) * Double(k) / 4, ty = top + plotHeight - plotHeight * k / 4
+            line(&canvas, (left - 4, ty), (left, ty), ink)
+            let yText = tick(logY ? pow(10, fy) : fy)
             BitmapFont.draw(yText, into: &canvas, x: left - 7 - BitmapFont.width(of: yText, scale: 1), y: ty - 3,
                             scale: 1)
         }
@@ -67,14 +77,16 @@ package struct LinePlot {
         BitmapFont.draw(xLabel, into: &canvas, x: left + (plotWidth - BitmapFont.width(of: xLabel, scale: 1)) / 2,
                         y: size.height - 18, scale: 1)
         BitmapFont.draw(yLabel, into: &canvas, x: 2, y: top - 12, scale: 1)
+        // The legend's key line and names end at the plot's right edge, however long the longest name is.
+        let legendX = left + plotWidth - (series.map { BitmapFont.width(of: $0.name, scale: 1) }.max() ?? 0) - 22
         for (s, series) in series.enumerated() {
             let colour = Self.colours[s % Self.colours.count]
             let points = series.points.filter { transform($0.y, logY).isFinite }.map { (px($0.x), py($0.y)) }
             for (a, b) in zip(points, points.dropFirst()) { line(&canvas, a, b, colour) }
             for p in points { dot(&canvas, p, colour) }
-            let legendY = top + 4 + s * 12
-            line(&canvas, (left + plotWidth - 110, legendY + 3), (left + plotWidth - 96, legendY + 3), colour)
-            BitmapFont.draw(series.name, into: &canvas, x: left + plotWidth - 92, y: legendY, scale: 1, colour: colour)
+            let legendY = legendAtBottom ? top + plotHeight - 4 - (self.series.count - s) * 12 : top + 4 + s * 12
+            line(&canvas, (legendX, legendY + 3), (legendX + 14, legendY + 3), colour)
+            BitmapFont.draw(series.name, into: &canvas, x: legendX + 18, y: legendY, scale: 1, colour: colour)
         }
         return canvas
     }

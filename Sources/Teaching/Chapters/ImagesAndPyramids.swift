@@ -130,5 +130,5 @@ func round3(_ value: Float) -> Double { (Double(value) * 1000).rounded() / 1000 
 
 /// Every chapter, in order.
 package enum Chapters {
-    package static var all: [Chapter] { [imagesAndPyramids, quilting, analogies, gatys] }
+    package static var all: [Chapter] { [imagesAndPyramids, nearestNeighbours, quilting, analogies, gatys, threeFamilies] }
 }
