@@ -77,7 +77,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Quilting", "Analogies", "Neural", "Imaging",
                                                         "StyleLabSupport"]),
-        .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Imaging"]),
+        .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Imaging", "StyleLabSupport"]),
         .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging", "StyleLabSupport"]),
     ],
     cxxLanguageStandard: .cxx17

@@ -79,8 +79,13 @@ package struct FigureSettings {
 /// folder whose files are not byte for byte the embedded images (by their SHA-256, compiled in) is refused.
 package struct FigureInputs {
     package let folder: String
+    /// The pretrained VGG-19 weights for the chapters that use a network, or nil for seeded random weights.
+    package var vggWeights: String?
 
-    package init(folder: String) { self.folder = folder }
+    package init(folder: String, vggWeights: String? = nil) {
+        self.folder = folder
+        self.vggWeights = vggWeights
+    }
 
     /// The SHA-256 of each embedded image (as `datasets/embedded/SHA256SUMS`; a test keeps the two equal).
     package static let embeddedSHA256 = [
@@ -127,12 +132,20 @@ package struct Chapter {
     package let blocks: [Block]
     /// What the chapter's figures needed beyond the embedded images (e.g. which network), for its README.
     package var note: String?
+    /// Whether the figures use VGG-19 (and the page must say with which weights).
+    package var usesVGG: Bool
 
-    package init(_ folder: String, _ title: String, _ blocks: [Block], note: String? = nil) {
+    package init(_ folder: String, _ title: String, _ blocks: [Block], note: String? = nil, usesVGG: Bool = false) {
         self.folder = folder
         self.title = title
         self.blocks = blocks
         self.note = note
+        self.usesVGG = usesVGG
+    }
+
+    /// The note at the top of the page: the chapter's own, and which network made the figures.
+    func note(for inputs: FigureInputs) -> String? {
+        usesVGG ? [note, GatysNetwork.description(inputs.vggWeights)].compactMap { $0 }.joined(separator: " ") : note
     }
 
     package var notebookName: String { String(folder.drop { $0 != "-" }.dropFirst()) }

@@ -62,8 +62,9 @@ package struct NotebookExport {
         try? FileManager.default.removeItem(atPath: folder + "/figures")
         try FileManager.default.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true)
         let number = Int(chapter.folder.prefix(2)) ?? 0
-        var markdown = "# \(number). \(chapter.title)\n\n" + (chapter.note.map { "> \($0)\n\n" } ?? "")
-        var cells: [Notebook.Cell] = [.markdown("# \(number). \(chapter.title)" + (chapter.note.map { "\n\n> \($0)" } ?? "")),
+        let note = chapter.note(for: inputs)
+        var markdown = "# \(number). \(chapter.title)\n\n" + (note.map { "> \($0)\n\n" } ?? "")
+        var cells: [Notebook.Cell] = [.markdown("# \(number). \(chapter.title)" + (note.map { "\n\n> \($0)" } ?? "")),
                                       .code(Self.setupCell)]
         var entries: [ManifestEntry] = [], figureNumber = 0
         for block in chapter.blocks {

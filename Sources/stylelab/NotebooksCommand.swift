@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Neural
 import Teaching
 
 struct NotebooksCommand: ParsableCommand {
@@ -15,11 +16,16 @@ struct EmbeddedData: ParsableArguments {
     @Option(help: "The embedded images (default: datasets/embedded here or in a folder above).") var dataDir: String?
 
     func inputs() throws -> FigureInputs {
-        if let dataDir { return FigureInputs(folder: dataDir) }
+        // Chapter 05's network: the pretrained VGG-19 when `stylelab weights fetch` has cached it.
+        FigureInputs(folder: try dataDir ?? EmbeddedData.checkoutFolder(), vggWeights: PasticheWeights.cachedIfValid())
+    }
+
+    /// `datasets/embedded` here or in the nearest folder above.
+    static func checkoutFolder() throws -> String {
         var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         for _ in 0 ..< 8 {
             let candidate = folder.appendingPathComponent("datasets/embedded").path
-            if FileManager.default.fileExists(atPath: candidate + "/SHA256SUMS") { return FigureInputs(folder: candidate) }
+            if FileManager.default.fileExists(atPath: candidate + "/SHA256SUMS") { return candidate }
             folder.deleteLastPathComponent()
         }
         throw ValidationError("no datasets/embedded here or above: run from a StyleLab checkout, or give --data-dir")
@@ -34,10 +40,16 @@ struct NotebooksWrite: ParsableCommand {
     var chapter: [String] = []
     @Flag(help: "Remake the chapters in a temporary folder and fail when the committed ones are stale.") var check = false
     @Flag(help: "Print nothing but errors.") var quiet = false
+    @Flag(help: ArgumentHelp("Write the reproduction pages instead, from the research sets in --data-dir.",
+                             discussion: "Never commit them: the papers' images are for research only."))
+    var papers = false
+    @Option(help: "With --papers: the open peers' seed-figure outputs, shown beside ours.") var references: String?
+    @Option(help: "With --papers: Gatys iterations per seed-figure case (1-10000).") var gatysIterations = 200
     @OptionGroup var data: EmbeddedData
 
     func run() throws {
         try reportingErrors {
+            if papers { return try writePapers() }
             let all = Chapters.all
             let chosen = try chapter.isEmpty ? all : chapter.map { name in
                 guard let found = all.first(where: { $0.folder == name }) else {
@@ -88,5 +100,27 @@ struct NotebooksFigure: ParsableCommand {
             try figure.image.write(to: path)
             print("wrote \(path): \(figure.caption)")
         }
+    }
+}
+
+extension NotebooksWrite {
+    /// `--papers`: the reproduction pages, from the research sets that `--data-dir` names.
+    func writePapers() throws {
+        guard let dataDir = data.dataDir else {
+            throw ValidationError("--papers needs --data-dir: the folder holding analogies-paper/, quilting-paper/ "
+                                  + "and paintings/")
+        }
+        guard (1 ... 10_000).contains(gatysIterations) else {
+            throw ValidationError("--gatys-iterations must be from 1 to 10000, not \(gatysIterations)")
+        }
+        guard out != "notebooks-export" else {
+            throw ValidationError("--papers needs --out: a folder of your own, never the committed notebooks-export")
+        }
+        let embedded = try EmbeddedData.checkoutFolder()
+        let pages = PaperPages(dataFolder: dataDir, manifests: (embedded as NSString).deletingLastPathComponent,
+                               references: references, gatysIterations: gatysIterations,
+                               vggWeights: PasticheWeights.cachedIfValid())
+        try pages.write(to: out) { if !quiet { print($0) } }
+        if !quiet { print("notebooks: reproduction pages in \(out) (research use only: do not commit them)") }
     }
 }

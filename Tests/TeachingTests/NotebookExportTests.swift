@@ -51,9 +51,13 @@ import Testing
             #expect(run.status == 0, "\(notebook): \(run.output)")
         }
         let broken = NSTemporaryDirectory() + "broken-\(UUID().uuidString).ipynb"
-        let text = try String(contentsOfFile: notebooks[0], encoding: .utf8)
-        try text.replacingOccurrences(of: "\"cell_type\": \"markdown\"", with: "\"cell_type\": \"prose\"")
-            .write(toFile: broken, atomically: true, encoding: .utf8)
+        // The first cell's type made one nbformat does not know.
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
+            notebooks[0]))) as? [String: Any])
+        var cells = try #require(json["cells"] as? [[String: Any]])
+        cells[0]["cell_type"] = "prose"
+        json["cells"] = cells
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: broken))
         let run = try validate(broken)
         #expect(run.status != 0 && run.output.contains("ValidationError"), "\(run.output)")
     }

