@@ -31,7 +31,10 @@ def write(name, manifest):
 
 def embedded():
     digests = sums(HERE / "embedded" / "SHA256SUMS")
-    licences = {"astronaut": "public domain (NASA)", "rocket": "public domain (SpaceX)"}
+    licences = {"astronaut": "public domain (NASA)", "rocket": "public domain (SpaceX)",
+                "starry-night": "public domain (Vincent van Gogh, died 1890)"}
+    painted = {"starry-night": "Vincent van Gogh, The Starry Night (1889), from the research set's "
+                               "paintings/starry_night.jpg, longest side 256 px; see embedded/CREDITS.md"}
     files = []
     for path, digest in sorted(digests.items()):
         stem = path.removesuffix(".png")
@@ -39,7 +42,7 @@ def embedded():
         derived = stem != base
         files.append({
             "path": path, "sha256": digest,
-            "source": (f"{base}.png blurred (Gaussian, sigma 2 px) by make_embedded.sh" if derived
+            "source": painted.get(base) or (f"{base}.png blurred (Gaussian, sigma 2 px) by make_embedded.sh" if derived
                        else f"scikit-image 0.26.0 skimage/data ({base}), longest side 256 px; see embedded/CREDITS.md"),
             "licence": licences.get(base, "CC0"),
         })

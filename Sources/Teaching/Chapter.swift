@@ -98,6 +98,7 @@ package struct FigureInputs {
         "grass.png": "b718f785d1633241710b78ee7971b3f47c6830304003bdb35150be15b8ec325c",
         "gravel.png": "0499da43438641f29859b8bbbf7cf05b85e94b80df06c047fa85db5ea56e7bab",
         "rocket.png": "ac5d2f449389b0e4f9849e3bac8bed1df06b00f37aab0c31d9e1bb52befb4de4",
+        "starry-night.png": "dcebd8d87ae43ce20d3e158b9579d7d56fdeff4e28792bccd84937030a181f44",
     ]
 
     /// `name` from the folder, no larger than `longestSide` (area-resampled down when larger).

@@ -17,4 +17,9 @@ done
 for name in coffee chelsea; do
     "$stylelab" convert "$here/$name.png" "$here/$name-blur.png" --blur 2
 done
+# A public-domain painting for the walkthroughs' artistic filter, from the research set's paintings/ folder
+# (PAINTINGS=../shared/datasets/paintings); its SHA-256 there is in datasets/paintings.json.
+if [ -n "${PAINTINGS:-}" ]; then
+    "$stylelab" convert "$PAINTINGS/starry_night.jpg" "$here/starry-night.png" --fit 256 --method area
+fi
 (cd "$here" && sha256sum ./*.png > SHA256SUMS)

@@ -15,7 +15,7 @@ extension Chapters {
 
                 - its features at a deep layer match the content image's (the **content loss**), and
                 - the correlations between its feature maps at several layers — their **Gram matrices** — match the \
-                  style image's (the **style loss**), whatever the positions.
+                style image's (the **style loss**), whatever the positions.
 
                 $$\\mathcal{L}(x) = \\alpha \\sum_{l \\in C} \\mathrm{mean}\\bigl(F^l(x) - F^l(c)\\bigr)^2 + \
                 \\beta \\sum_{l \\in S} \\mathrm{mean}\\bigl(G^l(x) - G^l(s)\\bigr)^2 + \\gamma\\,\\mathrm{TV}(x), \
