@@ -11,7 +11,8 @@ extension NotebookExport {
         let scratch = NSTemporaryDirectory() + "stylelab-notebooks-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        for file in ["manifest.json", "README.md"] where FileManager.default.fileExists(atPath: committed + "/" + file) {
+        let files = ["manifest.json", "README.md"]
+        for file in files where FileManager.default.fileExists(atPath: committed + "/" + file) {
             try FileManager.default.copyItem(atPath: committed + "/" + file, toPath: scratch + "/" + file)
         }
         try write(chapters, all: all, to: scratch, progress: progress)
@@ -21,17 +22,16 @@ extension NotebookExport {
                                        name: chapter.folder)
         }
         problems += compareText(committed + "/README.md", scratch + "/README.md", name: "README.md")
-        let names = Set(chapters.map(\.folder))
-        let masked = { (entries: [ManifestEntry]) in
-            entries.filter { names.contains($0.chapter) }.map { entry -> ManifestEntry in
+        let masked = { (entries: [ManifestEntry], chapter: String) in
+            entries.filter { $0.chapter == chapter }.map { entry -> ManifestEntry in
                 var copy = entry
                 copy.sha256 = ""
                 return copy
             }
         }
-        if masked((try? readManifest(committed)) ?? []) != masked(try readManifest(scratch)) {
-            problems.append("manifest.json differs for \(names.sorted().joined(separator: ", "))")
-        }
+        let (old, new) = ((try? readManifest(committed)) ?? [], try readManifest(scratch))
+        let differing = chapters.map(\.folder).filter { masked(old, $0) != masked(new, $0) }
+        if !differing.isEmpty { problems.append("manifest.json differs for \(differing.joined(separator: ", "))") }
         if !problems.isEmpty { throw TeachingError.stale(problems) }
     }
 
@@ -67,7 +67,8 @@ extension NotebookExport {
 
     func compareText(_ a: String, _ b: String, name: String) -> [String] {
         let read = { (path: String) in
-            (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false)
+            (try? String(contentsOfFile: path, encoding: .utf8))?
+                .split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { !$0.contains(Self.timingMark) }
         }
         guard let old = read(a) else { return ["\(name) is not committed"] }

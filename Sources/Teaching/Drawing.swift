@@ -80,7 +80,9 @@ package enum Drawing {
     package static func text(_ lines: [String]) -> Image {
         let width = lines.map { BitmapFont.width(of: $0, scale: scale) }.max() ?? 1
         var image = Image(width: max(width, 1), height: lines.count * lineHeight, channels: 3, value: 1)
-        for (i, line) in lines.enumerated() { BitmapFont.draw(line, into: &image, x: 0, y: i * lineHeight, scale: scale) }
+        for (i, line) in lines.enumerated() {
+            BitmapFont.draw(line, into: &image, x: 0, y: i * lineHeight, scale: scale)
+        }
         return image
     }
 

@@ -104,8 +104,8 @@ package struct NotebookExport {
         """
 
     func remakeCommand(_ chapter: Chapter, _ recipe: FigureRecipe) -> String {
-        (["stylelab notebooks figure \(chapter.folder)/\(recipe.name)"] + recipe.settings.map { "\($0.key)=\($0.value)" })
-            .joined(separator: " ")
+        let settings = recipe.settings.map { "\($0.key)=\($0.value)" }
+        return (["stylelab notebooks figure \(chapter.folder)/\(recipe.name)"] + settings).joined(separator: " ")
     }
 
     func entry(_ chapter: Chapter, _ recipe: FigureRecipe, _ figure: Figure, file: String, command: String,

@@ -41,7 +41,7 @@ package struct PaperPages {
             ("seed-figure", "seed-figure.json", seedFigurePage),
         ]
         var index = "# Reproductions\n\nOur outputs beside the papers' (research use only: do not redistribute).\n\n"
-        for (name, manifest, page) in pages {
+        for (name, _, page) in pages {
             progress(name)
             let text = try page(folder, progress)
             try Data(text.utf8).writeAtomically(to: "\(folder)/\(name).md")
@@ -78,8 +78,8 @@ package struct PaperPages {
     }
 
     static func skippedNote(_ skipped: [String]) -> String {
-        skipped.isEmpty ? "" : "Skipped (files missing or altered):\n\n" + skipped.map { "- \($0)" }.joined(separator: "\n")
-            + "\n\n"
+        guard !skipped.isEmpty else { return "" }
+        return "Skipped (files missing or altered):\n\n" + skipped.map { "- \($0)" }.joined(separator: "\n") + "\n\n"
     }
 }
 
@@ -99,7 +99,9 @@ extension PaperPages {
             + "paper's own synthesis, so the number says how close we come to it, not to a truth.\n\n"
         for c in usable {
             progress("image-analogies/\(c.id)")
-            guard let a = try image(c, "a"), let aPrime = try image(c, "a_prime"), let b = try image(c, "b") else { continue }
+            guard let a = try image(c, "a"), let aPrime = try image(c, "a_prime"), let b = try image(c, "b") else {
+                continue
+            }
             let preset = PaperPages.analogyPreset(c.id)
             let ours = try analogy(a: a, aPrime: aPrime, b: b, preset.parameters).image
             var row: [(Image, String)] = [(a, "A"), (aPrime, "A'"), (b, "B"), (ours, "ours")]
@@ -128,7 +130,8 @@ extension PaperPages {
             guard let texture = try image(c, "texture") else { continue }
             let short = min(texture.width, texture.height)
             let p = QuiltingParameters(blockSize: max(8, short / 6), seed: 1)
-            let ours = try synthesize(texture, size: Size(width: 2 * texture.width, height: 2 * texture.height), p).image
+            let doubled = Size(width: 2 * texture.width, height: 2 * texture.height)
+            let ours = try synthesize(texture, size: doubled, p).image
             let swd = PatchMetrics.slicedWasserstein(ours, texture)
             text += try save(Drawing.row([(texture, "texture"), (ours, "ours")]), folder, "quilting-\(c.id)")
                 + String(format: "**%@**: block %d, SWD to the texture %.4f\n\n", c.id, p.blockSize, swd)
@@ -161,8 +164,9 @@ extension PaperPages {
             for (name, output) in outputs + peerOutputs(c) {
                 row.append((output, name))
                 let fitted = output.size == content.size ? output : output.resized(to: content.size, method: .area)
-                numbers.append(String(format: "%@ SSIM %.3f, SWD %.4f", name, PixelMetrics.ssim(fitted, reference: content),
-                                      PatchMetrics.slicedWasserstein(output, style)))
+                let ssim = PixelMetrics.ssim(fitted, reference: content)
+                let swd = PatchMetrics.slicedWasserstein(output, style)
+                numbers.append(String(format: "%@ SSIM %.3f, SWD %.4f", name, ssim, swd))
             }
             text += try save(Drawing.row(row), folder, "seed-\(c.id)") + "**\(c.id)**: "
                 + numbers.joined(separator: "; ") + "\n\n"

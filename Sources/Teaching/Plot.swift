@@ -48,7 +48,9 @@ package struct LinePlot {
         if y1 <= y0 { y1 = y0 + 1 }
         let pad = (y1 - y0) * 0.05
         (y0, y1) = (y0 - pad, y1 + pad)
-        func px(_ x: Double) -> Int { left + Int(((transform(x, logX) - x0) / (x1 - x0) * Double(plotWidth)).rounded()) }
+        func px(_ x: Double) -> Int {
+            left + Int(((transform(x, logX) - x0) / (x1 - x0) * Double(plotWidth)).rounded())
+        }
         func py(_ y: Double) -> Int {
             top + plotHeight - Int(((transform(y, logY) - y0) / (y1 - y0) * Double(plotHeight)).rounded())
         }

@@ -38,7 +38,8 @@ struct ExerciseExport: ParsableCommand {
         try reportingErrors {
             let exercise = try Exercise.named(step)
             try exercise.export(to: out, inputs: try data.inputs(), answers: withAnswers)
-            print("exercise \(step): statement and inputs in \(out)" + (withAnswers ? ", answers in \(out)/answers" : ""))
+            let answers = withAnswers ? ", answers in \(out)/answers" : ""
+            print("exercise \(step): statement and inputs in \(out)" + answers)
         }
     }
 }

@@ -38,7 +38,8 @@ struct NotebooksWrite: ParsableCommand {
     @Option(help: "The walkthroughs' folder.") var out = "notebooks-export"
     @Option(help: "A chapter folder's name, e.g. 03-quilting (repeatable; default: every chapter).")
     var chapter: [String] = []
-    @Flag(help: "Remake the chapters in a temporary folder and fail when the committed ones are stale.") var check = false
+    @Flag(help: "Remake the chapters in a temporary folder and fail when the committed ones are stale.")
+    var check = false
     @Flag(help: "Print nothing but errors.") var quiet = false
     @Flag(help: ArgumentHelp("Write the reproduction pages instead, from the research sets in --data-dir.",
                              discussion: "Never commit them: the papers' images are for research only."))

@@ -18,8 +18,10 @@ import Testing
     }
 
     /// Rewrites `file` in every case of the answers with `transform` of its reference CSV (and the case's inputs).
-    static func answers(_ folder: String, _ file: String,
-                        _ transform: (_ reference: [[Double]], _ caseFolder: String) throws -> String) throws -> String {
+    static func answers(
+        _ folder: String, _ file: String,
+        _ transform: (_ reference: [[Double]], _ caseFolder: String) throws -> String
+    ) throws -> String {
         let out = folder + "/student"
         for name in try FileManager.default.contentsOfDirectory(atPath: folder + "/answers") {
             try FileManager.default.createDirectory(atPath: out + "/" + name, withIntermediateDirectories: true)
@@ -48,13 +50,17 @@ import Testing
         let (exercise, folder) = try ExerciseTests.exported("ssd-surface")
         let block = 16
         let independent = try ExerciseTests.answers(folder, "ssd.csv") { _, inputs in
-            let texture = try Image(contentsOf: inputs + "/texture.png"), old = try Image(contentsOf: inputs + "/output-so-far.png")
+            let texture = try Image(contentsOf: inputs + "/texture.png")
+            let old = try Image(contentsOf: inputs + "/output-so-far.png")
             let mask = try Image(contentsOf: inputs + "/overlap-mask.png")
             return (0 ... texture.height - block).map { v in
                 (0 ... texture.width - block).map { u in
                     var sum = 0.0
                     for y in 0 ..< block { for x in 0 ..< block where mask[x, y, 0] > 0.5 {
-                        for c in 0 ..< texture.channels { let d = Double(texture[u + x, v + y, c] - old[x, y, c]); sum += d * d }
+                        for c in 0 ..< texture.channels {
+                            let d = Double(texture[u + x, v + y, c] - old[x, y, c])
+                            sum += d * d
+                        }
                     } }
                     return String(sum)
                 }.joined(separator: ",")
@@ -148,7 +154,8 @@ import Testing
         for (factor, passes) in [(2.0, true), (1.0, false)] {
             let out = contentFolder + "/student-\(factor)"
             for name in ["case-1", "case-2"] {
-                let f = try csv(contentFolder + "/\(name)/features.csv"), p = try csv(contentFolder + "/\(name)/content.csv")
+                let f = try csv(contentFolder + "/\(name)/features.csv")
+                let p = try csv(contentFolder + "/\(name)/content.csv")
                 let n = Double(f.count * f[0].count)
                 var loss = 0.0, gradient: [String] = []
                 for (fRow, pRow) in zip(f, p) {
@@ -170,8 +177,8 @@ import Testing
                 if i + 1 < x.count { loss += pow(x[i + 1][j] - x[i][j], 2) }
                 if j + 1 < x[i].count { loss += pow(x[i][j + 1] - x[i][j], 2) }
             } }
-            try write(out + "/" + name, loss: loss, gradient: try String(contentsOfFile: tvFolder + "/answers/\(name)/gradient.csv",
-                                                                        encoding: .utf8).split(separator: "\n").map(String.init))
+            let gradient = try String(contentsOfFile: tvFolder + "/answers/\(name)/gradient.csv", encoding: .utf8)
+            try write(out + "/" + name, loss: loss, gradient: gradient.split(separator: "\n").map(String.init))
         }
         let verdicts = try ExerciseTests.verdicts(tv, out)
         #expect(verdicts.allSatisfy { !$0.passed && $0.problems.count == 1 && $0.problems[0].hasPrefix("loss.json") })
@@ -184,7 +191,8 @@ import Testing
             let loss = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath:
                 folder + "/answers/\(name)/loss.json"))) as? [String: Double]
             let gradient = try String(contentsOfFile: folder + "/answers/\(name)/gradient.csv", encoding: .utf8)
-            try write(out + "/" + name, loss: (loss?["loss"] ?? 0) / 4, gradient: gradient.split(separator: "\n").map(String.init))
+            try write(out + "/" + name, loss: (loss?["loss"] ?? 0) / 4,
+                      gradient: gradient.split(separator: "\n").map(String.init))
         }
         #expect(try ExerciseTests.verdicts(style, out).allSatisfy { !$0.passed })
     }

@@ -18,7 +18,9 @@ import Testing
         let export = NotebookExport(inputs: ExerciseTests.inputs, version: version)
         let chosen = Chapters.all.filter { ["01-images", "03-quilting"].contains($0.folder) }
         #expect(chosen.count == 2)
-        #expect(throws: Never.self) { try export.check(chosen, all: Chapters.all, against: NotebookExportTests.committed) }
+        #expect(throws: Never.self) {
+            try export.check(chosen, all: Chapters.all, against: NotebookExportTests.committed)
+        }
     }
 
     /// A stale figure is caught: the check of a copy whose figure was replaced fails, naming the file.
@@ -89,7 +91,8 @@ import Testing
             defer { try? FileManager.default.removeItem(atPath: page) }
             let render = try python(["-c", """
                 import markdown, sys
-                body = markdown.markdown(open(sys.argv[1], encoding='utf-8').read(), extensions=['tables', 'fenced_code'])
+                page = open(sys.argv[1], encoding='utf-8').read()
+                body = markdown.markdown(page, extensions=['tables', 'fenced_code'])
                 probe = "<script>window.addEventListener('load', () => { const broken = [...document.images].filter(" \
                     "i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src')); " \
                     "document.body.setAttribute('data-images', String(document.images.length)); " \

@@ -41,7 +41,8 @@ import Testing
                                               "licence": "CC0"] }
             let json: [String: Any] = ["name": name, "description": "test", "files": files,
                                        "cases": cases.map { ["id": $0.0, "roles": $0.1] }]
-            try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: "\(manifests)/\(name).json"))
+            let file = URL(fileURLWithPath: "\(manifests)/\(name).json")
+            try JSONSerialization.data(withJSONObject: json).write(to: file)
         }
         let blur = ["a": "analogies-paper/a.png", "a_prime": "analogies-paper/ap.png", "b": "analogies-paper/b.png",
                     "b_prime": "analogies-paper/bp.png"]

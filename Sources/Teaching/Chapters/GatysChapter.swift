@@ -108,7 +108,8 @@ extension Chapters {
         }
         var layers = LinePlot(title: "style loss per layer", x: "iteration", y: "loss", perLayer)
         layers.logY = true
-        let snapshots = [(run.content, "start (content)")] + run.snapshots.map { ($0.image, "iteration \($0.iteration)") }
+        let snapshots = [(run.content, "start (content)")]
+            + run.snapshots.map { ($0.image, "iteration \($0.iteration)") }
         let first = trace.first?.total ?? 0, last = trace.last?.total ?? 0
         let plots = Drawing.row([(losses.image(), "every evaluation"), (layers.image(), "on the snapshots")])
         return Figure(Image.grid([[plots], [Drawing.row(snapshots)]], gap: 10),
@@ -139,7 +140,9 @@ extension Chapters {
                 let map = Drawing.heatmap(block(gram), Size(width: shown, height: shown), range: 0 ... max(top, 1e-12))
                 rows[row].append((Drawing.enlarged(map, 96 / shown), "\(images[row].0) \(layer)"))
             }
-            let distance = { (a: [Float], b: [Float]) in zip(a, b).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } }
+            let distance = { (a: [Float], b: [Float]) in
+                zip(a, b).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+            }
             let ratio = (distance(grams[2], grams[1]) / max(distance(grams[0], grams[1]), 1e-30)).squareRoot()
             numbers["gram_ratio_" + layer] = Double(round3(Float(ratio)))
             ratios.append(String(format: "%@ %.2f", layer, ratio))
@@ -218,9 +221,10 @@ extension Chapters {
             p.seed = 1
             return try GatysRuns.transfer(inputs, content, style, p)
         }
-        var plot = LinePlot(title: "total loss", x: "evaluation", y: "loss", zip(["from content", "from noise"], runs).map {
+        let series = zip(["from content", "from noise"], runs).map {
             LinePlot.Series($0.0, $0.1.lossTrace.map { (Double($0.iteration), $0.total) })
-        })
+        }
+        var plot = LinePlot(title: "total loss", x: "evaluation", y: "loss", series)
         plot.logY = true
         let finals = runs.map { $0.lossTrace.last?.total ?? 0 }
         return Figure(Drawing.row([(runs[0].image, "from the content"), (runs[1].image, "from noise"),
@@ -300,7 +304,8 @@ enum GatysRuns {
             let features = network.forward(input(image), through: deepest)
             return (iteration, zip(indices, targets).map { Losses.style(features[$0], targetGram: $1, weight: 1).0 })
         }
-        let run = MainRun(content: content, style: style, result: result, snapshots: snapshots, layerLosses: layerLosses)
+        let run = MainRun(content: content, style: style, result: result, snapshots: snapshots,
+                          layerLosses: layerLosses)
         made.withLock { $0[key] = run }
         return run
     }

@@ -130,5 +130,7 @@ func round3(_ value: Float) -> Double { (Double(value) * 1000).rounded() / 1000 
 
 /// Every chapter, in order.
 package enum Chapters {
-    package static var all: [Chapter] { [imagesAndPyramids, nearestNeighbours, quilting, analogies, gatys, threeFamilies] }
+    package static var all: [Chapter] {
+        [imagesAndPyramids, nearestNeighbours, quilting, analogies, gatys, threeFamilies]
+    }
 }

@@ -71,7 +71,8 @@ extension Chapters {
                 ## Texture transfer
 
                 For transfer (§3 of the paper), each block must also resemble the target image at its position, \
-                measured on a correspondence map (here, luminance; StyleLab's default blurs it first). The error becomes \
+                measured on a correspondence map (here, luminance; StyleLab's default blurs it first). \
+                The error becomes \
                 α·(overlap error) + (1 − α)·(correspondence error), and the synthesis runs N times, each pass \
                 with blocks a third smaller and α higher — α_i = 0.8·(i − 1)/(N − 1) + 0.1 — matching also what \
                 the previous pass put there. The first pass follows the target coarsely; later passes add detail \
@@ -88,7 +89,8 @@ extension Chapters {
                                         settings: [("block", "32"), ("overlap", "8"), ("seed", "0")]) { inputs, s in
         let texture = try brick(inputs)
         let p = QuiltingParameters(blockSize: try s.int("block", in: 8 ... 64),
-                                   overlap: try s.int("overlap", in: 1 ... 32), seed: UInt64(try s.int("seed", in: 0 ... 1000)))
+                                   overlap: try s.int("overlap", in: 1 ... 32),
+                                   seed: UInt64(try s.int("seed", in: 0 ... 1000)))
         let size = Size(width: 176, height: 176)
         let outputs = try QuiltingMethod.allCases.map { try quilt(texture, size: size, p, method: $0).image }
         return Figure(Drawing.row([(texture, "exemplar"), (outputs[0], "(a) random blocks"),
@@ -106,7 +108,9 @@ extension Chapters {
         let step = try s.int("step", in: 1 ... 15)
         var record: QuiltingStepRecord?
         _ = try quilt(texture, size: Size(width: 104, height: 104), p) { if $0.number == step { record = $0 } }
-        guard let record else { throw TeachingError.badSetting(figure: s.figure, key: "step", detail: "is past the quilt") }
+        guard let record else {
+            throw TeachingError.badSetting(figure: s.figure, key: "step", detail: "is past the quilt")
+        }
         return (texture, p, record)
     }
 
@@ -122,7 +126,9 @@ extension Chapters {
                                                        step.candidates), 2)
         let w = step.candidates.width
         // Each candidate as a 4 × 4 square on the doubled surface, the one drawn as a white one on top.
-        let square = { (u: Int, v: Int) in (-1 ... 2).flatMap { dy in (-1 ... 2).map { dx in (2 * u + dx, 2 * v + dy) } } }
+        let square = { (u: Int, v: Int) in
+            (-1 ... 2).flatMap { dy in (-1 ... 2).map { dx in (2 * u + dx, 2 * v + dy) } }
+        }
         Drawing.mark(candidates.flatMap { square($0 % w, $0 / w) }, on: &surface, colour: [1, 0.1, 0.1])
         Drawing.mark(square(step.chosen.u, step.chosen.v), on: &surface, colour: [1, 1, 1])
         var before = step.canvasBefore.clamped()
@@ -205,7 +211,8 @@ extension Chapters {
             let items = try s.string("values").split(separator: ",").prefix(5).map { value in
                 let p = parameters(String(value))
                 try p.validate(exemplarSize: texture.size)
-                return (try synthesize(texture, size: Size(width: 144, height: 144), p).image, "\(name.prefix { $0 != "-" }) \(value)")
+                let label = "\(name.prefix { $0 != "-" }) \(value)"
+                return (try synthesize(texture, size: Size(width: 144, height: 144), p).image, label)
             }
             return Figure(Drawing.row(items), caption)
         }

@@ -11,7 +11,8 @@ extension Exercise {
         throws -> (a: Image, aPrime: Image, b: Image, parameters: AnalogyParameters) {
         var p = AnalogyPreset.learnedFilter.parameters
         (p.kappa, p.levels, p.search, p.threads) = (kappa, levels, .exact, 1)
-        return (try inputs.image("coffee.png", longestSide: side), try inputs.image("coffee-blur.png", longestSide: side),
+        return (try inputs.image("coffee.png", longestSide: side),
+                try inputs.image("coffee-blur.png", longestSide: side),
                 try inputs.image("chelsea.png", longestSide: side), p)
     }
 
@@ -50,7 +51,9 @@ extension Exercise {
                 reference: ["matches.csv": PlainFile.csv((0 ..< query.rows).map { [nearest.index(query: $0)] })]) {
                 answer in
                 let got = try answer.integers("matches.csv", columns: 1, maxRows: query.rows).map { $0[0] }
-                guard got.count == query.rows else { return ["matches.csv has \(got.count) rows; \(query.rows) needed"] }
+                guard got.count == query.rows else {
+                    return ["matches.csv has \(got.count) rows; \(query.rows) needed"]
+                }
                 func distance(_ q: Int, _ row: Int) -> Double {
                     (0 ..< d).reduce(0.0) { sum, k in
                         let diff = Double(query.values[q * d + k]) - Double(database.values[row * d + k])
@@ -106,16 +109,21 @@ extension Exercise {
                 rows.append((level, map.appDistance[0], map.cohDistance[0], map.coherent[0]))
             }
             let table = "levels_above_finest,kappa,d_app,d_coh\n" + rows.map { row in
-                "\(row.level),\(PlainFile.format(run.kappa)),\(PlainFile.format(row.dApp)),\(PlainFile.format(row.dCoh))"
+                [String(row.level), PlainFile.format(run.kappa), PlainFile.format(row.dApp), PlainFile.format(row.dCoh)]
+                    .joined(separator: ",")
             }.joined(separator: "\n") + "\n"
             return ExerciseCase(
                 name: "case-\(number + 1)", inputs: ["cases.csv": Data(table.utf8)],
                 reference: ["decisions.csv": PlainFile.csv(rows.map { [$0.coherent ? 1 : 0] })]) { answer in
                 let got = try answer.integers("decisions.csv", columns: 1, maxRows: rows.count).map { $0[0] }
-                guard got.count == rows.count else { return ["decisions.csv has \(got.count) rows; \(rows.count) needed"] }
+                guard got.count == rows.count else {
+                    return ["decisions.csv has \(got.count) rows; \(rows.count) needed"]
+                }
                 return zip(got, rows).enumerated().compactMap { line, pair in
                     let (answer, row) = pair
-                    guard answer == 0 || answer == 1 else { return "decisions.csv row \(line + 1): \(answer) is not 0 or 1" }
+                    guard answer == 0 || answer == 1 else {
+                        return "decisions.csv row \(line + 1): \(answer) is not 0 or 1"
+                    }
                     let limit = Double(row.dApp) * (1 + Double(run.kappa) * pow(2, -Double(row.level)))
                     let tie = row.dCoh.isFinite && abs(Double(row.dCoh) - limit) <= 1e-5 * max(limit, 1e-12)
                     guard !tie, (answer == 1) != row.coherent else { return nil }

@@ -45,7 +45,8 @@ extension Exercise {
             let f = featureMap(channels: shape.channels, height: shape.height, width: shape.width,
                                seed: UInt64(number + 1))
             let g = Losses.gram(f), c = shape.channels
-            return ExerciseCase(name: "case-\(number + 1)", inputs: ["features.csv": PlainFile.csv(f.values, columns: f.plane)],
+            return ExerciseCase(name: "case-\(number + 1)",
+                                inputs: ["features.csv": PlainFile.csv(f.values, columns: f.plane)],
                                 reference: ["gram.csv": PlainFile.csv(g, columns: c)]) { answer in
                 compareMatrix(try answer.numbers("gram.csv", rows: c, columns: c), g, columns: c, file: "gram.csv",
                               tolerance: tolerance(for: g, relative: 1e-5))
@@ -68,8 +69,10 @@ extension Exercise {
             **Tolerance**: 1e-5 (relative) for the loss, 1e-4 of the largest entry for the gradient.
             """) { _ in
         try featureShapes.enumerated().map { number, shape in
-            let f = featureMap(channels: shape.channels, height: shape.height, width: shape.width, seed: UInt64(20 + number))
-            let p = featureMap(channels: shape.channels, height: shape.height, width: shape.width, seed: UInt64(30 + number))
+            let f = featureMap(channels: shape.channels, height: shape.height, width: shape.width,
+                             seed: UInt64(20 + number))
+            let p = featureMap(channels: shape.channels, height: shape.height, width: shape.width,
+                             seed: UInt64(30 + number))
             let (loss, gradient) = Losses.content(f, target: p, weight: 1)
             return ExerciseCase(name: "case-\(number + 1)",
                                 inputs: ["features.csv": PlainFile.csv(f.values, columns: f.plane),
@@ -90,14 +93,17 @@ extension Exercise {
             image at the same layer (C × C, normalised as in the `gram` step). With G the Gram matrix of F:
 
             $$\\mathcal{L}_{style} = \\frac{1}{C^2} \\sum_{ij} (G_{ij} - A_{ij})^2, \\qquad \
-            \\frac{\\partial \\mathcal{L}}{\\partial F_{ik}} = \\frac{4}{C^2 \\cdot C H W} \\sum_j (G - A)_{ij} F_{jk}.$$
+            \\frac{\\partial \\mathcal{L}}{\\partial F_{ik}} = \
+            \\frac{4}{C^2 \\cdot C H W} \\sum_j (G - A)_{ij} F_{jk}.$$
 
             **Answer**: `loss.json` as `{"loss": …}`, and `gradient.csv` shaped like `features.csv`. \
             **Tolerance**: 1e-5 (relative) for the loss, 1e-4 of the largest entry for the gradient.
             """) { _ in
         try featureShapes.enumerated().map { number, shape in
-            let f = featureMap(channels: shape.channels, height: shape.height, width: shape.width, seed: UInt64(40 + number))
-            let s = featureMap(channels: shape.channels, height: shape.height + 2, width: shape.width, seed: UInt64(50 + number))
+            let f = featureMap(channels: shape.channels, height: shape.height, width: shape.width,
+                             seed: UInt64(40 + number))
+            let s = featureMap(channels: shape.channels, height: shape.height + 2, width: shape.width,
+                             seed: UInt64(50 + number))
             let target = Losses.gram(s)
             let (loss, gradient) = Losses.style(f, targetGram: target, weight: 1)
             return ExerciseCase(name: "case-\(number + 1)",
@@ -134,7 +140,8 @@ extension Exercise {
             let values = photo.samples.map { $0 + 1e-3 * random.nextUnitFloat() }
             let x = Tensor(channels: 1, height: crop.height, width: crop.width, values: values)
             let (loss, gradient) = Losses.totalVariation(x, weight: 1)
-            return ExerciseCase(name: "case-\(number + 1)", inputs: ["image.csv": PlainFile.csv(values, columns: crop.width)],
+            return ExerciseCase(name: "case-\(number + 1)",
+                                inputs: ["image.csv": PlainFile.csv(values, columns: crop.width)],
                                 reference: ["loss.json": try PlainFile.json(["loss": loss]),
                                             "gradient.csv": PlainFile.csv(gradient.values, columns: crop.width)]) {
                 try checkLoss($0, loss: loss, gradient: gradient.values, columns: crop.width)

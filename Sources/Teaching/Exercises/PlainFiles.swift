@@ -55,7 +55,8 @@ struct AnswerFolder {
     }
 
     private func table(_ file: String, columns: Int, maxRows: Int) throws -> [[Double]] {
-        var lines = String(decoding: try read(file), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = String(decoding: try read(file), as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
         let fields = { (line: Substring) in line.split(separator: ",", omittingEmptySubsequences: false)
@@ -63,7 +64,8 @@ struct AnswerFolder {
         var first = 0
         if let header = lines.first, fields(header).contains(where: { Double($0) == nil }) { first = 1 }
         guard lines.count - first <= maxRows else {
-            throw ExerciseError.badAnswer(file: file, detail: "has \(lines.count - first) rows, more than the \(maxRows) it can have")
+            let detail = "has \(lines.count - first) rows, more than the \(maxRows) it can have"
+            throw ExerciseError.badAnswer(file: file, detail: detail)
         }
         return try lines[first...].enumerated().map { offset, line in
             let row = fields(line), lineNumber = first + offset + 1
