@@ -2,7 +2,7 @@
 # Every install step lives here: a fresh machine needs nothing done by hand.
 
 SWIFT      ?= swift
-DEB_PKGS   := libflann-dev libopenblas-dev libpng-dev libjpeg-dev
+DEB_PKGS   := libflann-dev libopenblas-dev libpng-dev libjpeg-dev libopencv-video-dev ffmpeg
 # Release builds are portable: they run on any x86-64, and the hot kernels (Sources/CKernels) pick AVX-512, AVX2
 # or the baseline at run time. `make build NATIVE=1` tunes the Swift code to the building CPU as well (into
 # .build-native); such a binary runs only on CPUs with the building CPU's instruction set. The compiler contracts
@@ -35,7 +35,8 @@ define apt-install
 	fi
 endef
 
-# The four Debian libraries StyleLab links.
+# The Debian libraries StyleLab links (FLANN, OpenBLAS, libpng, libjpeg, OpenCV's video module) and ffmpeg, which
+# decodes and encodes clips as a child process.
 setup:
 	$(call apt-install,$(DEB_PKGS))
 

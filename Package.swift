@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // StyleLab: example-based image stylisation (Image Analogies, Image Quilting, Gatys) on one shared Imaging module.
-// Linux only: it links Debian's FLANN, OpenBLAS, libpng and libjpeg and reads /proc. No unsafe flags, so that it
-// can be a dependency of other packages; `make build NATIVE=1` tunes a build to the building CPU.
+// Linux only: it links Debian's FLANN, OpenBLAS, libpng, libjpeg and OpenCV and reads /proc. No unsafe flags, so
+// that it can be a dependency of other packages; `make build NATIVE=1` tunes a build to the building CPU.
 import PackageDescription
 
 /// A system library reached through a module map and a shim header; `make setup` installs the Debian package.
@@ -14,7 +14,8 @@ let package = Package(
     products: [
         .executable(name: "stylelab", targets: ["stylelab"]),
         .executable(name: "stylelab-bench", targets: ["StyleLabBenchmarks"]),
-        .library(name: "StyleLab", targets: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "Compare"]),
+        .library(name: "StyleLab", targets: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "Motion",
+                                             "Video", "Compare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +40,13 @@ let package = Package(
         .target(name: "FLANNBridge", dependencies: ["CFLANN"],
                 linkerSettings: [.linkedLibrary("lz4"), .linkedLibrary("stdc++")]),
 
+        // OpenCV's DIS optical flow (Debian's libopencv-video-dev), every C++ exception caught. OpenCV's headers
+        // include each other from /usr/include/opencv4, which must be a search path; a package may name only paths
+        // inside itself (without unsafe flags), so Vendor/opencv4 is a link to that folder.
+        .target(name: "DISBridge", cxxSettings: [.headerSearchPath("../../Vendor/opencv4")],
+                linkerSettings: [.linkedLibrary("opencv_video"), .linkedLibrary("opencv_imgproc"),
+                                 .linkedLibrary("opencv_core"), .linkedLibrary("stdc++")]),
+
         // Infrastructure shared by the libraries with `package` access: checked arithmetic, memory budgets, file
         // reading limits. Not part of the public API.
         .target(name: "StyleLabSupport"),
@@ -53,20 +61,25 @@ let package = Package(
                                                 "StyleLabSupport"]),
         .target(name: "Neural", dependencies: ["Imaging", "CBLAS", "CKernels", "StyleLabSupport"]),
 
+        // Optical flow, and the frame-by-frame drivers that give each method its temporal terms.
+        .target(name: "Motion", dependencies: ["Imaging", "DISBridge", "StyleLabSupport"]),
+        .target(name: "Video", dependencies: ["Imaging", "Motion", "Analogies", "Quilting", "Neural",
+                                              "StyleLabSupport"]),
+
         // The one place that knows every method.
         .target(name: "Compare", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",
-                                               "StyleLabSupport", "CProcess"]),
+                                               "Motion", "Video", "StyleLabSupport", "CProcess"]),
 
         .target(name: "Teaching", dependencies: ["Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural",
                                                  "Compare", "StyleLabSupport"]),
         .executableTarget(name: "stylelab", dependencies: [
             "Compare", "Imaging", "NearestNeighbors", "Analogies", "Quilting", "Neural", "CBLAS", "CFLANN",
-            "StyleLabSupport", "Teaching",
+            "StyleLabSupport", "Teaching", "Motion", "Video",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "StyleLabBenchmarks",
                           dependencies: ["Imaging", "NearestNeighbors", "Quilting", "Analogies", "Neural", "CBLAS",
-                                         "StyleLabSupport"],
+                                         "Motion", "StyleLabSupport"],
                           path: "Benchmarks"),
 
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "StyleLabSupport"], resources: [.copy("Fixtures")]),
@@ -78,7 +91,10 @@ let package = Package(
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Quilting", "Analogies", "Neural", "Imaging",
                                                         "StyleLabSupport"]),
         .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Imaging", "StyleLabSupport"]),
-        .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging", "StyleLabSupport"]),
+        .testTarget(name: "MotionTests", dependencies: ["Motion", "Imaging", "StyleLabSupport"]),
+        .testTarget(name: "VideoTests", dependencies: ["Video", "Compare", "Motion", "Analogies", "Quilting", "Neural",
+                                                      "Imaging"]),
+        .testTarget(name: "StyleLabCLITests", dependencies: ["stylelab", "Imaging", "Motion", "StyleLabSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -116,6 +116,25 @@ def research(shared):
         "name": "quilting-paper", "description": "The textures of Efros & Freeman 2001 (research use only; never redistribute).",
         "files": q, "cases": [{"id": Path(f["path"]).stem, "roles": {"texture": f["path"]}} for f in q]})
 
+    opencv = ("Debian 12 package opencv-doc 4.6.0+dfsg-12 (apt-get download opencv-doc), "
+              "usr/share/doc/opencv-doc/examples/data/")
+    clips = {"videos/vtest.avi": "static camera over a campus path, pedestrians walking, 768x576, 10 fps",
+             "videos/tree.avi": "a tree in wind through a window, slow camera motion, 320x240, 15 fps",
+             "videos/box.mp4": "a printed box moved by hand over a table, 640x480, 29.97 fps",
+             "videos/basketball1.png": "Middlebury Basketball frame 1 (OpenCV's optical-flow sample)",
+             "videos/basketball2.png": "Middlebury Basketball frame 2"}
+    video_files = [{"path": p, "sha256": digests[p], "source": f"{what}; {opencv}"
+                    + ("" if p != "videos/box.mp4" else " (box.mp4 from opencv4/html/box.mp4.gz, decompressed)"),
+                    "licence": "OpenCV sample data; the package states no separate licence: research and testing "
+                               "only, never redistribute"} for p, what in clips.items() if p in digests]
+    style = "paintings/starry_night.jpg"
+    write("video", {
+        "name": "video", "description": "OpenCV's sample clips for video stylisation (research and testing only).",
+        "files": video_files + files((style,)),
+        "cases": [{"id": Path(p).stem, "roles": {"frames": p, "style": style},
+                   "note": "A clip (role frames) with a style: every method runs through its frames."}
+                  for p in ("videos/tree.avi", "videos/box.mp4", "videos/vtest.avi") if p in digests]})
+
 
 if __name__ == "__main__":
     embedded()

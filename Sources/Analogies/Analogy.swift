@@ -12,16 +12,20 @@ import StyleLabSupport
 /// BestMatch compares BestApproximateMatch (FLANN, or exact search) with BestCoherenceMatch (Ashikhmin: the
 /// continuation s(r) + (q − r) of each synthesised neighbour r) and keeps the coherent one when
 /// d_coh ≤ d_app · (1 + 2^(ℓ − L) κ), ℓ the level and L the finest.
+///
+/// `guides` add channels to the unfiltered neighbourhoods (guided synthesis, for video).
 public func analogy(a: Image, aPrime: Image, b: Image, _ p: AnalogyParameters = AnalogyParameters(),
-                    progress: ProgressSink? = nil) throws -> AnalogyResult {
+                    guides: [AnalogyGuide] = [], progress: ProgressSink? = nil) throws -> AnalogyResult {
     try p.validate()
+    for (i, guide) in guides.enumerated() { try guide.validate(aSize: a.size, bSize: b.size, index: i) }
     guard a.size == aPrime.size else { throw AnalogyError.sizeMismatch(first: "A", firstSize: a.size, second: "A′", secondSize: aPrime.size) }
     for (role, image) in [("A", a), ("B", b)] where image.width < 5 || image.height < 5 {
         throw AnalogyError.tooSmall(role: role, size: image.size)
     }
     var clock = Stopwatch()
 
-    let prepared = PreparedAnalogy(a: a.opaque.rgb(), aPrime: aPrime.opaque.rgb(), b: b.opaque.rgb(), parameters: p)
+    let prepared = PreparedAnalogy(a: a.opaque.rgb(), aPrime: aPrime.opaque.rgb(), b: b.opaque.rgb(),
+                                   guides: guides, parameters: p)
     let levels = prepared.levelCount
     // The databases of all levels are independent: build them concurrently.
     let built = Mutex<[Result<AnalogyDatabase, any Error>?]>(Array(repeating: nil, count: levels))

@@ -11,7 +11,8 @@ struct NeighbourhoodLayout {
     static let causal = NeighbourhoodShape.causal(side: 5)
     static let coarse = NeighbourhoodShape.full(side: 3)
 
-    let channels: Int
+    /// Channels of the filtered images (A′, B′) and of the unfiltered ones (A, B: their features, then any guides).
+    let channels: Int, plainChannels: Int
     let hasCoarser: Bool
     let sourceScale: Float
     /// Pixels outside an image read as this value in every image, so that a neighbourhood clipped by the edge
@@ -19,11 +20,12 @@ struct NeighbourhoodLayout {
     let boundary: BoundaryMode
 
     var dimension: Int {
-        channels * (NeighbourhoodLayout.fine.count + NeighbourhoodLayout.causal.count
-                    + (hasCoarser ? 2 * NeighbourhoodLayout.coarse.count : 0))
+        let coarse = hasCoarser ? NeighbourhoodLayout.coarse.count : 0
+        return plainChannels * (NeighbourhoodLayout.fine.count + coarse)
+            + channels * (NeighbourhoodLayout.causal.count + coarse)
     }
     /// Where the causal (filtered, fine) part starts in a vector.
-    var causalOffset: Int { channels * NeighbourhoodLayout.fine.count }
+    var causalOffset: Int { plainChannels * NeighbourhoodLayout.fine.count }
 
     /// Writes the feature vector of pixel (x, y).
     func write(x: Int, y: Int, plain: Image, filtered: PlanarView, coarsePlain: Image?, coarseFiltered: Image?,
@@ -37,7 +39,7 @@ struct NeighbourhoodLayout {
             let cx = min(x / 2, coarsePlain.width - 1), cy = min(y / 2, coarsePlain.height - 1)
             let start = k
             coarsePlain.writeNeighbourhood(x: cx, y: cy, shape: NeighbourhoodLayout.coarse, boundary: boundary, into: out + k)
-            k += channels * NeighbourhoodLayout.coarse.count
+            k += plainChannels * NeighbourhoodLayout.coarse.count
             if sourceScale != 1 { for i in start ..< k { out[i] *= sourceScale } }
             coarseFiltered.writeNeighbourhood(x: cx, y: cy, shape: NeighbourhoodLayout.coarse, boundary: boundary, into: out + k)
         }

@@ -12,7 +12,8 @@ struct PreparedAnalogy {
     /// The value read outside every image (B's mean feature value).
     let outside: Float
 
-    init(a rgbA: Image, aPrime rgbAPrime: Image, b rgbB: Image, parameters p: AnalogyParameters) {
+    init(a rgbA: Image, aPrime rgbAPrime: Image, b rgbB: Image, guides: [AnalogyGuide] = [],
+         parameters p: AnalogyParameters) {
         parameters = p
         let shortest = min(rgbA.width, rgbA.height, rgbB.width, rgbB.height)
         // Enough levels that the coarsest keeps 16 pixels on its short side, at most 5 (the paper's range).
@@ -27,8 +28,11 @@ struct PreparedAnalogy {
             fa = PreparedAnalogy.remap(fa, from: statsA, to: statsB)
             faPrime = PreparedAnalogy.remap(faPrime, from: statsA, to: statsB)
         }
-        let (ea, eaPrime, eb) = (PreparedAnalogy.extended(fa, p.features), PreparedAnalogy.extended(faPrime, p.features),
-                                 PreparedAnalogy.extended(fb, p.features))
+        // Guides join the unfiltered sides after remapping: they are compared as given.
+        let guided = PreparedAnalogy.guideChannels(guides, aPrimeFeatures: faPrime, p.features)
+        let ea = Image.stacking([PreparedAnalogy.extended(fa, p.features)] + guided.a)
+        let eaPrime = PreparedAnalogy.extended(faPrime, p.features)
+        let eb = Image.stacking([PreparedAnalogy.extended(fb, p.features)] + guided.b)
         a = GaussianPyramid(ea, levelCount: levelCount).levels
         aPrime = GaussianPyramid(eaPrime, levelCount: levelCount).levels
         b = GaussianPyramid(eb, levelCount: levelCount).levels
@@ -54,7 +58,7 @@ struct PreparedAnalogy {
     }
 
     func layout(level: Int) -> NeighbourhoodLayout {
-        NeighbourhoodLayout(channels: a[level].channels, hasCoarser: level + 1 < levelCount,
+        NeighbourhoodLayout(channels: aPrime[level].channels, plainChannels: a[level].channels, hasCoarser: level + 1 < levelCount,
                             sourceScale: parameters.sourceWeight.squareRoot(), boundary: .constant(outside))
     }
 

@@ -29,13 +29,14 @@ public struct CellResult: Codable, Sendable {
     public var commandLine: [String]
     /// The last lines of stderr when the cell did not succeed.
     public var errorTail: String?
-    /// Which optional pictures the cell has (source-map.png, seams.png, loss.csv).
+    /// Which optional pictures the cell has (source-map.png, seams.png, loss.csv, and a video cell's video.mp4 and
+    /// warping.csv).
     public var extras: [String]
     /// SHA-256 of the cell's command and input files when it ran: a rerun redoes the cell when these change.
     public var key: String?
 
     /// The optional files a cell may leave beside its output.
-    public static let knownExtras = ["source-map.png", "seams.png", "loss.csv"]
+    public static let knownExtras = ["source-map.png", "seams.png", "loss.csv", "video.mp4", "warping.csv"]
 
     /// The time a grid shows: the method's own when it has one, else the child's wall time.
     public var seconds: Double { methodSeconds ?? wallSeconds }

@@ -67,4 +67,6 @@ private func score(_ result: inout CellResult, cell: Cell, out: String, run: Run
     }
     result.measurements.sourceCoverage = (summary["source_coverage"] as? Double)
         .flatMap { (0 ... 1).contains($0) ? $0 : nil }
+    result.measurements.warpingError = (summary["warping_error"] as? Double)
+        .flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
 }

@@ -16,7 +16,7 @@ public struct DatasetManifest: Codable, Sendable {
         public var url: String?
     }
 
-    /// One comparison case: role → file path. Roles: content, style, texture, a, a_prime, b, b_prime.
+    /// One comparison case: role → file path. Roles: content, style, texture, a, a_prime, b, b_prime, frames (a clip).
     public struct Case: Codable, Sendable {
         public var id: String
         public var roles: [String: String]
@@ -30,7 +30,7 @@ public struct DatasetManifest: Codable, Sendable {
     public var files: [File]
     public var cases: [Case]
 
-    public static let roles = ["content", "style", "texture", "a", "a_prime", "b", "b_prime"]
+    public static let roles = ["content", "style", "texture", "a", "a_prime", "b", "b_prime", "frames"]
 
     public static func load(_ path: String) throws -> DatasetManifest {
         try decode(try readConfigFile(path), path: path)

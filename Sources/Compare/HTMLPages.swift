@@ -80,6 +80,15 @@ func casePage(_ entry: DatasetManifest.Case, _ layout: ReportLayout) -> String {
                 body += "<figure class=\"cell\"><img src=\"\(folder)/\(extra)\" alt=\"\(extra)\"><figcaption>\(extra)</figcaption></figure>\n"
             }
             if r.extras.contains("loss.csv") { body += "<figure class=\"cell\">\(lossCurve(csvAt: layout, entry.id, method.id))<figcaption>loss (log scale), <a href=\"\(folder)/loss.csv\">loss.csv</a></figcaption></figure>\n" }
+            if r.extras.contains("video.mp4") {
+                body += "<figure class=\"cell\"><video src=\"\(folder)/video.mp4\" controls loop muted></video>"
+                    + "<figcaption>the clip (<a href=\"\(folder)/video.mp4\">video.mp4</a>)</figcaption></figure>\n"
+            }
+            if r.extras.contains("warping.csv") {
+                let curve = lossCurveSVG(layout.lossTraces["\(entry.id)/\(method.id)/warping.csv"] ?? [])
+                body += "<figure class=\"cell\">\(curve)<figcaption>warping error per frame pair (log scale), "
+                    + "<a href=\"\(folder)/warping.csv\">warping.csv</a></figcaption></figure>\n"
+            }
         } else {
             body += "<p class=\"failed\">\(r.status.rawValue)\(r.signal.map { " (signal \($0))" } ?? "")\(r.exitCode.map { " (exit \($0))" } ?? "")</p>"
             body += "<pre>\(escape(r.errorTail ?? ""))</pre>\n"
@@ -92,7 +101,7 @@ func casePage(_ entry: DatasetManifest.Case, _ layout: ReportLayout) -> String {
 
 /// The loss trace as an inline SVG polyline (log₁₀ of the total against the iteration).
 private func lossCurve(csvAt layout: ReportLayout, _ caseId: String, _ method: String) -> String {
-    lossCurveSVG(layout.lossTraces["\(caseId)/\(method)"] ?? [])
+    lossCurveSVG(layout.lossTraces["\(caseId)/\(method)/loss.csv"] ?? [])
 }
 
 func lossCurveSVG(_ totals: [Double]) -> String {

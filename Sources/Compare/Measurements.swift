@@ -21,11 +21,14 @@ public struct Measurements: Codable, Sendable, Equatable {
     /// VGG-19 (when weights are available): Gram distance to the style, feature distance to the content.
     public var gramDistance: Double?
     public var featureDistance: Double?
+    /// Video cells: the warping error of Lai et al. 2018 (see `TemporalMetrics`).
+    public var warpingError: Double?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case psnr, ssim, contentSsim, histogramDistance, swd, bdsCompleteness, bdsCoherence, sourceCoverage, gramDistance, featureDistance
+        case psnr, ssim, contentSsim, histogramDistance, swd, bdsCompleteness, bdsCoherence, sourceCoverage
+        case gramDistance, featureDistance, warpingError
     }
 
     /// Every field with its column name, in table order: the one list that CSV columns and coding walk.
@@ -34,7 +37,7 @@ public struct Measurements: Codable, Sendable, Equatable {
         (.histogramDistance, "histogram_distance", \.histogramDistance), (.swd, "swd", \.swd),
         (.bdsCompleteness, "bds_completeness", \.bdsCompleteness), (.bdsCoherence, "bds_coherence", \.bdsCoherence),
         (.sourceCoverage, "source_coverage", \.sourceCoverage), (.gramDistance, "gram_distance", \.gramDistance),
-        (.featureDistance, "feature_distance", \.featureDistance),
+        (.featureDistance, "feature_distance", \.featureDistance), (.warpingError, "warping_error", \.warpingError),
     ] }
 
     /// The names and values in a fixed order, for tables (nil where not measured).

@@ -25,10 +25,16 @@ public func writeReport(out: String, log: (String) -> Void = { _ in }) throws ->
             results.append(result)
         }
     }
+    // The second column of each cell's CSV traces: the total loss per evaluation, the warping error per frame pair.
     var traces: [String: [Double]] = [:]
-    for r in results where r.extras.contains("loss.csv") {
-        let text = (try? String(contentsOfFile: "\(out)/cells/\(r.caseId)/\(r.method)/loss.csv", encoding: .utf8)) ?? ""
-        traces["\(r.caseId)/\(r.method)"] = text.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").dropFirst().first.flatMap { Double($0) } }
+    for r in results {
+        for file in ["loss.csv", "warping.csv"] where r.extras.contains(file) {
+            let path = "\(out)/cells/\(r.caseId)/\(r.method)/\(file)"
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            traces["\(r.caseId)/\(r.method)/\(file)"] = text.split(separator: "\n").dropFirst().compactMap {
+                $0.split(separator: ",").dropFirst().first.flatMap { Double($0) }
+            }
+        }
     }
     let layout = ReportLayout(run: run, set: set, results: results, lossTraces: traces)
     try Data(metricsCSV(results).utf8).writeAtomically(to: out + "/metrics.csv")
@@ -45,7 +51,8 @@ struct ReportLayout {
     let run: RunConfig
     let set: DatasetManifest
     let results: [CellResult]
-    /// Total loss per evaluation, keyed "case/method", for methods that log one.
+    /// Per cell CSV traces, keyed "case/method/file": loss.csv's total loss per evaluation, warping.csv's warping
+    /// error per frame pair.
     let lossTraces: [String: [Double]]
     /// A case's input roles in the manifest's role order; the grid packs them into the leftmost columns.
     func roles(of entry: DatasetManifest.Case) -> [String] { DatasetManifest.roles.filter { entry.roles[$0] != nil } }

@@ -26,16 +26,18 @@ public struct RunConfig: Codable, Sendable {
         public var synthesis: TaskSetting?
         public var transfer: TaskSetting?
         public var filter: TaskSetting?
+        /// Through a clip (a case with the role `frames` and a style or texture).
+        public var video: TaskSetting?
         /// Settings for single cases, by case id, written over the task's (texture-by-numbers wants RGB features).
         public var cases: [String: TaskSetting]?
         /// A label for grids (default: the id).
         public var label: String?
 
         public init(id: String, kind: Kind, args: [String]? = nil, synthesis: TaskSetting? = nil,
-                    transfer: TaskSetting? = nil, filter: TaskSetting? = nil, cases: [String: TaskSetting]? = nil,
-                    label: String? = nil) {
+                    transfer: TaskSetting? = nil, filter: TaskSetting? = nil, video: TaskSetting? = nil,
+                    cases: [String: TaskSetting]? = nil, label: String? = nil) {
             self.id = id; self.kind = kind; self.args = args; self.synthesis = synthesis; self.transfer = transfer
-            self.filter = filter; self.cases = cases; self.label = label
+            self.filter = filter; self.video = video; self.cases = cases; self.label = label
         }
     }
 
@@ -64,9 +66,12 @@ public struct RunConfig: Codable, Sendable {
     /// What a case asks for: texture synthesis (a texture alone), transfer (content and a style or texture), or a
     /// learned filter (A, A′ and B).
     public enum Task: String, Codable, Sendable {
-        case synthesis, transfer, filter
+        case synthesis, transfer, filter, video
         init?(roles: [String: String]) {
-            if roles["a"] != nil && roles["a_prime"] != nil && roles["b"] != nil { self = .filter }
+            if roles["frames"] != nil {
+                guard (roles["style"] ?? roles["texture"]) != nil else { return nil }
+                self = .video
+            } else if roles["a"] != nil && roles["a_prime"] != nil && roles["b"] != nil { self = .filter }
             else if roles["content"] != nil && (roles["style"] ?? roles["texture"]) != nil { self = .transfer }
             else if (roles["texture"] ?? roles["style"]) != nil { self = .synthesis }
             else { return nil }
@@ -84,6 +89,8 @@ public struct RunConfig: Codable, Sendable {
     /// A cell still running after this long is stopped and recorded as a timeout.
     public var timeoutSeconds: Double?
     public var seed: UInt64?
+    /// Frames of each clip a video case uses (default 8), from its start.
+    public var videoFrames: Int?
 
     public static func load(_ path: String) throws -> RunConfig {
         try decode(try readConfigFile(path), path: path)
@@ -114,7 +121,7 @@ public struct RunConfig: Codable, Sendable {
                 let detail = "method \(id) has no key \"\(unknown)\"; the keys are "
                 throw CompareError.unreadable(path: path, detail: detail + methodKeys.joined(separator: ", "))
             }
-            var settings = ["synthesis", "transfer", "filter"].compactMap { method[$0] }
+            var settings = ["synthesis", "transfer", "filter", "video"].compactMap { method[$0] }
             settings += (method["cases"] as? [String: Any])?.values.map { $0 } ?? []
             for case let setting as [String: Any] in settings {
                 if let unknown = setting.keys.sorted().first(where: { !settingKeys.contains($0) }) {
@@ -142,7 +149,7 @@ public struct RunConfig: Codable, Sendable {
                 throw bad("method \(method.id) is \(method.kind.rawValue): args are for command methods; give its "
                           + "parameters per task, e.g. \"transfer\": {\"parameters\": {…}}")
             }
-            for task in [Task.synthesis, .transfer, .filter] where method.kind != .command {
+            for task in [Task.synthesis, .transfer, .filter, .video] where method.kind != .command {
                 let source = "\(path): method \(method.id), \(task.rawValue)"
                 try checkSetting(method.setting(for: task, caseId: ""), kind: method.kind, task: task, source: source)
                 for (caseId, _) in method.cases ?? [:] {
@@ -153,6 +160,9 @@ public struct RunConfig: Codable, Sendable {
         }
         try SafeNames.checkUnique(methods.map(\.id), "method", in: path)
         if let maxSide, !(1 ... 16384).contains(maxSide) { throw bad("max_side \(maxSide) is not 1 to 16384") }
+        if let videoFrames, !(2 ... 1000).contains(videoFrames) {
+            throw bad("video_frames \(videoFrames) is not 2 to 1000")
+        }
         if let synthesisSize {
             guard let size = Size(parsing: synthesisSize), size.width <= 16384, size.height <= 16384 else {
                 throw bad("synthesis_size \(synthesisSize) is not WxH with sides of 1 to 16384")
@@ -182,7 +192,8 @@ extension RunConfig.Method {
     func runs(_ task: RunConfig.Task?) -> Bool {
         switch (kind, task) {
         case (.command, _), (.quilting, .synthesis), (.quilting, .transfer), (.analogies, .synthesis),
-             (.analogies, .transfer), (.analogies, .filter), (.neural, .transfer): return true
+             (.analogies, .transfer), (.analogies, .filter), (.neural, .transfer), (.quilting, .video),
+             (.analogies, .video), (.neural, .video): return true
         default: return false
         }
     }
@@ -194,6 +205,7 @@ extension RunConfig.Method {
         case .synthesis: base = synthesis
         case .transfer: base = transfer
         case .filter: base = filter
+        case .video: base = video
         }
         return (base ?? RunConfig.TaskSetting()).overlaid(with: cases?[caseId])
     }

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import Neural
 import StyleLabSupport
+import Video
 
 /// How to run a comparison (`stylelab compare RUN.json --out DIR …`).
 public struct ComparisonOptions: Sendable {
@@ -105,7 +106,8 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
 private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: String,
                           options: ComparisonOptions) throws -> [Cell] {
     var cells: [Cell] = []
-    var prepared = PreparedInputs(out: options.out, dataFolder: dataFolder, maxSide: run.maxSide)
+    var prepared = PreparedInputs(out: options.out, dataFolder: dataFolder, maxSide: run.maxSide,
+                                  videoFrames: run.videoFrames ?? 8)
     for entry in set.cases {
         var inputs: [String: String] = [:], digests: [String] = []
         for (role, file) in entry.roles.sorted(by: { $0.key < $1.key }) {
@@ -149,17 +151,19 @@ func inputPath(out: String, caseId: String, role: String) -> String { "\(out)/in
 /// Each is made anew from its dataset file on every run (so an edited file is noticed) but written only when its
 /// bytes change (so a finished cell's inputs keep their dates).
 private struct PreparedInputs {
-    let out: String, dataFolder: String, maxSide: Int?
+    let out: String, dataFolder: String, maxSide: Int?, videoFrames: Int
     private var encoded: [String: Data] = [:]
 
-    init(out: String, dataFolder: String, maxSide: Int?) {
+    init(out: String, dataFolder: String, maxSide: Int?, videoFrames: Int) {
         self.out = out
         self.dataFolder = dataFolder
         self.maxSide = maxSide
+        self.videoFrames = videoFrames
     }
 
     /// The prepared file's path and the SHA-256 of its bytes.
     mutating func input(caseId: String, role: String, file: String) throws -> (String, String) {
+        if role == "frames" { return try clip(caseId: caseId, file: file) }
         let path = inputPath(out: out, caseId: caseId, role: role)
         let bytes = try encoded[file] ?? {
             var image = try Image(contentsOf: try SafeNames.resolve(file, inside: dataFolder))
@@ -176,6 +180,26 @@ private struct PreparedInputs {
             try bytes.writeAtomically(to: path)
         }
         return (path, SHA256.hex(of: bytes))
+    }
+
+    /// A clip's first `videoFrames` frames, fitted to the run's size (256 when it gives none), as
+    /// `inputs/CASE/frames/frame_00001.png` …, and a strip of them as `inputs/CASE/frames.png` for the pages;
+    /// the folder's path and the SHA-256 of all the frames' bytes.
+    mutating func clip(caseId: String, file: String) throws -> (String, String) {
+        let folder = "\(out)/inputs/\(caseId)/frames"
+        let source = try SafeNames.resolve(file, inside: dataFolder)
+        let clip = try FrameSequence(contentsOf: source, .init(longestSide: maxSide ?? 256, maxFrames: videoFrames))
+        let frames = try clip.frames.enumerated().map { i, frame in
+            (String(format: "%@/frame_%05d.png", folder, i + 1), try frame.encoded(as: .png, name: file))
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (path, bytes) in frames where FileManager.default.contents(atPath: path) != bytes {
+            try bytes.writeAtomically(to: path)
+        }
+        let strip = inputPath(out: out, caseId: caseId, role: "frames")
+        let stripBytes = try clip.strip().encoded(as: .png, name: strip)
+        if FileManager.default.contents(atPath: strip) != stripBytes { try stripBytes.writeAtomically(to: strip) }
+        return (folder, SHA256.hex(of: frames.reduce(into: Data()) { $0.append($1.1) }))
     }
 }
 

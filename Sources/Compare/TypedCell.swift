@@ -34,6 +34,8 @@ public func runCellSpec(_ cell: CellSpec) throws {
     func exemplar() throws -> Image { try input(cell.inputs["style"] != nil ? "style" : "texture") }
     let out = cell.folder
     switch (cell.algorithm, cell.task) {
+    case (.quilting, .video), (.neural, .video):
+        try runVideoCell(cell, style: try exemplar())
     case (.quilting, .synthesis):
         let (p, _) = try cellParameters(cell, over: QuiltingParameters())
         let texture = try exemplar(), size = try synthesisSize(cell)
@@ -67,6 +69,8 @@ public func runCellSpec(_ cell: CellSpec) throws {
             let a = try input("a"), b = try input("b")
             try checkMemory(AnalogyMemory.analogy(a: a.size, b: b.size, p), cell)
             result = try analogy(a: a, aPrime: try input("a_prime"), b: b, p)
+        case .video:
+            return try runVideoCell(cell, style: try exemplar())
         }
         try result.image.write(to: out + "/output.png")
         try result.sourceMap.colourCoded().write(to: out + "/source-map.png")
@@ -102,16 +106,17 @@ func checkSetting(_ setting: RunConfig.TaskSetting, kind: RunConfig.Kind, task: 
                         setting: setting, weights: nil)
     switch (kind, task) {
     case (.quilting, .synthesis): _ = try cellParameters(cell, over: QuiltingParameters())
-    case (.quilting, .transfer): _ = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
+    case (.quilting, .transfer), (.quilting, .video):
+        _ = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
     case (.analogies, _): _ = try cellParameters(cell, over: try analogyDefaults(cell))
-    case (.neural, .transfer): _ = try cellParameters(cell, over: try neuralDefaults(cell))
+    case (.neural, .transfer), (.neural, .video): _ = try cellParameters(cell, over: try neuralDefaults(cell))
     default: break
     }
 }
 
 /// Refuses a cell whose memory estimate exceeds the default budget (80 % of physical memory), as the algorithm
 /// commands do: a cell file is as hostile as any other.
-private func checkMemory(_ estimate: Int, _ cell: CellSpec) throws {
+func checkMemory(_ estimate: Int, _ cell: CellSpec) throws {
     try MemoryBudget.systemDefault.check(estimate, task: "cell \(cell.algorithm.rawValue) \(cell.task.rawValue)",
                                          driver: "the inputs of \(cell.source)", reduce: "use smaller inputs")
 }
@@ -123,7 +128,7 @@ private func synthesisSize(_ cell: CellSpec) throws -> Size {
     return size
 }
 
-private func analogyDefaults(_ cell: CellSpec) throws -> AnalogyParameters {
+func analogyDefaults(_ cell: CellSpec) throws -> AnalogyParameters {
     guard let name = cell.setting.preset else { return AnalogyParameters() }
     guard let preset = AnalogyPreset(rawValue: name) else {
         let names = AnalogyPreset.allCases.map(\.rawValue).joined(separator: ", ")
@@ -142,13 +147,13 @@ private func writeQuilt<P: Encodable>(_ result: QuiltingResult, _ summary: Quilt
 }
 
 /// `summary.json` (the library's summary, as the CLI writes it) and `parameters.json` (as `--dump-params`).
-private func writeSummary<S: Encodable, P: Encodable>(_ summary: S, parameters: P, folder: String) throws {
+func writeSummary<S: Encodable, P: Encodable>(_ summary: S, parameters: P, folder: String) throws {
     try summary.summaryJSON().writeAtomically(to: folder + "/summary.json")
     try parameters.parameterJSON().writeAtomically(to: folder + "/parameters.json")
 }
 
 /// The neural preset's parameters (default stylelab), adapted to the random network when the setting asks for it.
-private func neuralDefaults(_ cell: CellSpec) throws -> StyleTransferParameters {
+func neuralDefaults(_ cell: CellSpec) throws -> StyleTransferParameters {
     let presets = StyleTransferParameters.presets
     let name = cell.setting.preset ?? "stylelab"
     guard let defaults = presets[name] else {
@@ -159,7 +164,7 @@ private func neuralDefaults(_ cell: CellSpec) throws -> StyleTransferParameters 
 }
 
 /// The setting's network (default vgg), or an error naming the ones there are.
-private func networkKind(_ cell: CellSpec) throws -> FeatureNetworkKind {
+func networkKind(_ cell: CellSpec) throws -> FeatureNetworkKind {
     guard let kind = FeatureNetworkKind(rawValue: cell.setting.network ?? "vgg") else {
         throw CompareError.unreadable(path: cell.source, detail: "network \(cell.setting.network ?? "") is not "
                                       + FeatureNetworkKind.names)

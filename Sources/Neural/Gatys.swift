@@ -4,18 +4,23 @@ import Imaging
 /// Gatys, Ecker & Bethge (2016) style transfer: find the image x whose VGG-19 features match the content image's
 /// at the content layers and whose Gram matrices match the style images' at the style layers,
 /// min_x  α Σ L_content + β Σ L_style + γ TV(x), by L-BFGS (or Adam) on the pixels.
-public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights, _ p: StyleTransferParameters = StyleTransferParameters(),
-                          progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
+public func styleTransfer(content: Image, styles: [Image], weights: VGG19Weights,
+                          _ p: StyleTransferParameters = StyleTransferParameters(), temporal: TemporalTerm? = nil,
+                          progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil,
+                          snapshotEvery: Int = 0) throws -> StyleTransferResult {
     let network = VGG19(weights.reaching(p.contentLayers + p.styleLayers), pooling: p.pooling)
-    return try styleTransfer(content: content, styles: styles, network: network, p,
-                      progress: progress, snapshot: snapshot, snapshotEvery: snapshotEvery)
+    return try styleTransfer(content: content, styles: styles, network: network, p, temporal: temporal,
+                             progress: progress, snapshot: snapshot, snapshotEvery: snapshotEvery)
 }
 
 /// The same on any feature network. At each size of `p.stages` (one, or coarse to fine), the paper's steps:
 /// the targets (content features, blended style Gram matrices), the starting image, the objective, the
-/// optimisation, and the colour.
+/// optimisation, and the colour. With a `temporal` term (video), its targets join the objective at every stage and
+/// its start replaces the first stage's starting image.
 public func styleTransfer(content: Image, styles: [Image], network: any FeatureNetwork, _ p: StyleTransferParameters,
-                          progress: ProgressSink? = nil, snapshot: ((Int, Image) -> Void)? = nil, snapshotEvery: Int = 0) throws -> StyleTransferResult {
+                          temporal: TemporalTerm? = nil, progress: ProgressSink? = nil,
+                          snapshot: ((Int, Image) -> Void)? = nil,
+                          snapshotEvery: Int = 0) throws -> StyleTransferResult {
     guard !styles.isEmpty else { throw ParameterError(name: "--style", value: "none", expected: "at least one style image") }
     try p.validate(styleCount: styles.count)
     let layers = try LossLayers(network, p)
@@ -24,10 +29,14 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
     for (stage, side) in p.stages.enumerated() {
         let targets = try StageTargets(content: content, styles: styles, side: side, network: network,
                                        layers: layers, p)
-        let x = try initialPoint(previous: current, targets.contentImage, network: network, stage: stage, p)
-        let objective = gatysObjective(network, layers, targets, p, shape: x) { record in
-            trace.append(LossRecord(iteration: trace.count, total: record.total, content: record.content,
-                                    style: record.style, tv: record.tv))
+        let x = try initialPoint(previous: current ?? temporal?.start, targets.contentImage, network: network,
+                                 stage: stage, p)
+        let temporalTargets = temporal?.prepared(like: x, normalisation: network.normalisation) ?? []
+        let objective = gatysObjective(network, layers, targets, p, shape: x,
+                                       temporal: (temporalTargets, temporal?.weight ?? 0)) { record in
+            var numbered = record
+            numbered.iteration = trace.count
+            trace.append(numbered)
         }
         let iterations = p.iterations(atStage: stage), loopStart = Date()
         let observe: (Int, Double, [Float]) -> Void = { i, loss, point in
@@ -37,15 +46,18 @@ public func styleTransfer(content: Image, styles: [Image], network: any FeatureN
             }
         }
         var values = x.values
+        let stop = temporal?.stopTolerance.map { EarlyStop(tolerance: $0) }
         switch p.optimiser {
         case .lbfgs:
-            LBFGS(history: 100, learningRate: p.learningRate)
-                .minimise(&values, iterations: iterations, objective, observe: observe)
+            var lbfgs = LBFGS(history: 100, learningRate: p.learningRate)
+            lbfgs.earlyStop = stop
+            evaluations += lbfgs.minimise(&values, iterations: iterations, objective, observe: observe)
         case .adam:
-            Adam(learningRate: p.learningRate).minimise(&values, iterations: iterations, objective, observe: observe)
+            var adam = Adam(learningRate: p.learningRate)
+            adam.earlyStop = stop
+            evaluations += adam.minimise(&values, iterations: iterations, objective, observe: observe)
         }
         loopSeconds += Date().timeIntervalSince(loopStart)
-        evaluations += iterations
         let result = x.reshaped(values).image(normalisation: network.normalisation)
         current = preservingColours(result, of: targets.contentImage, p.preserveColours)
     }
@@ -151,6 +163,7 @@ func initialPoint(previous: Image?, _ contentImage: Image, network: any FeatureN
 /// the next evaluation; each evaluation's losses go to `record` (its caller numbers them).
 func gatysObjective(_ network: any FeatureNetwork, _ layers: LossLayers, _ targets: StageTargets,
                     _ p: StyleTransferParameters, shape x: Tensor,
+                    temporal: (targets: [(omega: Tensor, mask: [Float])], weight: Float) = ([], 0),
                     record: @escaping (LossRecord) -> Void) -> Objective {
     let layerWeights = p.styleLayerWeights ?? Array(repeating: 1, count: layers.style.count)
     var input = x, activations: [Tensor] = [], inputGradient = x, spare = x, tvGradient = x, gramScratch: [Float] = []
@@ -177,9 +190,11 @@ func gatysObjective(_ network: any FeatureNetwork, _ layers: LossLayers, _ targe
                          spare: &spare)
         let tvLoss = Losses.totalVariation(input, weight: p.tvWeight, gradient: &tvGradient)
         for i in gradient.indices { gradient[i] = inputGradient.values[i] + tvGradient.values[i] }
-        record(LossRecord(iteration: 0, total: contentLoss + styleLoss + tvLoss, content: contentLoss,
-                          style: styleLoss, tv: tvLoss))
-        return contentLoss + styleLoss + tvLoss
+        let temporalLoss = TemporalTerm.loss(input, temporal.targets, weight: temporal.weight, addingTo: &gradient)
+        let total = contentLoss + styleLoss + tvLoss + temporalLoss
+        record(LossRecord(iteration: 0, total: total, content: contentLoss, style: styleLoss, tv: tvLoss,
+                          temporal: temporal.targets.isEmpty ? nil : temporalLoss))
+        return total
     }
 }
 

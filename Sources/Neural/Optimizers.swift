@@ -13,6 +13,8 @@ public typealias Objective = (_ x: [Float], _ gradient: inout [Float]) -> Double
 public struct LBFGS {
     public var history: Int
     public var learningRate: Float
+    /// Stops before `iterations` once the objective has settled (the temporal term's early stop).
+    var earlyStop: EarlyStop?
 
     public init(history: Int = 100, learningRate: Float = 1) {
         self.history = history
@@ -21,7 +23,11 @@ public struct LBFGS {
 
     /// Minimises from `x` for `iterations` evaluations; `observe(iteration, value, x)` sees every evaluation (the
     /// point it was made at is passed in, since `x` itself is held by this call until it returns).
-    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double, [Float]) -> Void = { _, _, _ in }) {
+    /// Returns the number of evaluations made.
+    @discardableResult
+    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective,
+                         observe: (Int, Double, [Float]) -> Void = { _, _, _ in }) -> Int {
+        var stop = earlyStop
         let n = Int32(x.count)
         var g = [Float](repeating: 0, count: x.count), previousG = g, q = g, step = g, yk = g
         var value = f(x, &g)
@@ -56,6 +62,7 @@ public struct LBFGS {
             swap(&g, &previousG)
             value = f(x, &g)
             observe(iteration, value, x)
+            if stop?.shouldStop(after: value) == true { return iteration + 1 }
             // Update the history with s = step taken, y = change of gradient (skipped when not a descent pair).
             yk.withUnsafeMutableBufferPointer { out in g.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: $0.count) } }
             cblas_saxpy(n, -1, previousG, 1, &yk, 1)
@@ -72,6 +79,7 @@ public struct LBFGS {
                 }
             }
         }
+        return max(iterations, 1)
     }
 }
 
@@ -79,14 +87,20 @@ public struct LBFGS {
 public struct Adam {
     public var learningRate: Float
     public var beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8
+    var earlyStop: EarlyStop?
 
     public init(learningRate: Float = 10) { self.learningRate = learningRate }
 
-    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective, observe: (Int, Double, [Float]) -> Void = { _, _, _ in }) {
+    /// Returns the number of evaluations made.
+    @discardableResult
+    public func minimise(_ x: inout [Float], iterations: Int, _ f: Objective,
+                         observe: (Int, Double, [Float]) -> Void = { _, _, _ in }) -> Int {
         var m = [Float](repeating: 0, count: x.count), v = m, g = m
+        var stop = earlyStop
         for t in 1 ... max(iterations, 1) {
             let value = f(x, &g)
             observe(t - 1, value, x)
+            if stop?.shouldStop(after: value) == true { return t }
             let c1 = 1 - pow(beta1, Float(t)), c2 = 1 - pow(beta2, Float(t))
             for k in x.indices {
                 m[k] = beta1 * m[k] + (1 - beta1) * g[k]
@@ -94,5 +108,6 @@ public struct Adam {
                 x[k] -= learningRate * (m[k] / c1) / ((v[k] / c2).squareRoot() + epsilon)
             }
         }
+        return max(iterations, 1)
     }
 }

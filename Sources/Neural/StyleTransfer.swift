@@ -40,6 +40,8 @@ public struct LossRecord: Codable, Sendable, Equatable {
     public var content: Double
     public var style: Double
     public var tv: Double
+    /// The temporal term's loss, in video runs.
+    public var temporal: Double? = nil
 }
 
 /// The JSON summary of a style-transfer run (`--summary`).

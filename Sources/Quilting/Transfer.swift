@@ -135,12 +135,13 @@ public struct TransferParameters: Codable, Sendable, Equatable {
 /// the block shrinks by a third and α grows from 0.1 to 0.9, and from the second pass on a block also matches what
 /// the previous pass put there, so the picture is refined rather than redrawn. Errors are means per sample, so α
 /// weighs terms of different sizes fairly. `textureMap` and `targetMap` are used with `.maps` (same sizes as
-/// texture and target); otherwise they are derived from the images.
+/// texture and target); otherwise they are derived from the images. With a `temporal` guide (video), each block
+/// also agrees with the guide's picture where it is reliable.
 public func transfer(_ texture: Image, onto target: Image, _ p: TransferParameters = TransferParameters(),
-                     textureMap: Image? = nil, targetMap: Image? = nil,
+                     textureMap: Image? = nil, targetMap: Image? = nil, temporal: TemporalGuide? = nil,
                      progress: ProgressSink? = nil) throws -> QuiltingResult {
     let passes = try transferPasses(texture, onto: target, p, textureMap: textureMap, targetMap: targetMap,
-                                    progress: progress)
+                                    temporal: temporal, progress: progress)
     guard var final = passes.last else { throw ParameterError(name: "--passes", value: "0", expected: "≥ 1") }
     final.timings = passes.flatMap(\.timings).reduce(into: [StageTiming]()) { merged, timing in
         if let i = merged.firstIndex(where: { $0.stage == timing.stage }) { merged[i].seconds += timing.seconds }
@@ -151,10 +152,19 @@ public func transfer(_ texture: Image, onto target: Image, _ p: TransferParamete
 
 /// Every pass of `transfer`, in order (the walkthroughs show them side by side); the last is its result.
 package func transferPasses(_ texture: Image, onto target: Image, _ p: TransferParameters,
-                            textureMap: Image? = nil, targetMap: Image? = nil,
+                            textureMap: Image? = nil, targetMap: Image? = nil, temporal: TemporalGuide? = nil,
                             progress: ProgressSink? = nil) throws -> [QuiltingResult] {
     guard !texture.isEmpty else { throw QuiltingError.emptyImage(role: "texture") }
     guard !target.isEmpty else { throw QuiltingError.emptyImage(role: "target") }
+    if let temporal {
+        for (role, image) in [("temporal guide", temporal.image), ("temporal reliability", temporal.reliability)]
+            where image.size != target.size {
+            throw QuiltingError.sizeMismatch(role: role, expected: target.size, got: image.size)
+        }
+    }
+    let temporal = temporal.map {
+        TemporalGuide(image: $0.image.opaque.rgb(), reliability: $0.reliability.channel(0), weight: $0.weight)
+    }
     try p.validate(textureSize: texture.size)
     let texture = texture.opaque.rgb(), target = target.opaque.rgb()
     var (textureGuide, targetGuide) = try correspondenceMaps(texture, target, p, textureMap: textureMap, targetMap: targetMap)
@@ -175,7 +185,8 @@ package func transferPasses(_ texture: Image, onto target: Image, _ p: TransferP
         let alpha = p.alpha(pass: pass)
         var clock = Stopwatch()
         var passResult = try transferPass(texture: texture, textureGuide: textureGuide, targetGuide: targetGuide,
-                                          previous: previous, parameters: q, alpha: alpha, pass: pass, clock: &clock) {
+                                          previous: previous, temporal: temporal, parameters: q, alpha: alpha,
+                                          pass: pass, clock: &clock) {
             done += 1
             progress?("transfer pass \(pass + 1)/\(p.passes)", done, of: totalBlocks)
         }
@@ -208,8 +219,8 @@ func correspondenceMaps(_ texture: Image, _ target: Image, _ p: TransferParamete
 
 /// One pass of transfer at one block size.
 private func transferPass(texture: Image, textureGuide: Image, targetGuide: Image, previous: Image?,
-                          parameters q: QuiltingParameters, alpha: Float, pass: Int, clock: inout Stopwatch,
-                          blockDone: () -> Void) throws -> QuiltingResult {
+                          temporal: TemporalGuide?, parameters q: QuiltingParameters, alpha: Float, pass: Int,
+                          clock: inout Stopwatch, blockDone: () -> Void) throws -> QuiltingResult {
     let b = q.blockSize, o = q.resolvedOverlap, c = texture.channels
     let threads = q.threads ?? Parallel.defaultThreads
     let exemplar = PreparedExemplar(texture, blockSize: b, wrap: q.wrap)
@@ -222,6 +233,8 @@ private func transferPass(texture: Image, textureGuide: Image, targetGuide: Imag
     let (right, bottom) = (grid.canvasSize.width - targetGuide.width, grid.canvasSize.height - targetGuide.height)
     let guide = targetGuide.padded(right: right, bottom: bottom, boundary: .clamp)
     let earlier = previous?.padded(right: right, bottom: bottom, boundary: .clamp)
+    let agreement = temporal.map { ($0.image.padded(right: right, bottom: bottom, boundary: .clamp),
+                                    $0.reliability.padded(right: right, bottom: bottom, boundary: .clamp)) }
     var canvas = QuiltingCanvas(size: grid.canvasSize, channels: c, exemplarSize: texture.size, blockSize: b, overlap: o)
     let blockSamples = Float(b * b)
     clock.lap("prepare exemplar")
@@ -234,6 +247,13 @@ private func transferPass(texture: Image, textureGuide: Image, targetGuide: Imag
             colourRegions.append(TemplateRegion(x: 0, y: 0, pixels: earlier.cropped(x: block.x, y: block.y, width: b, height: b),
                                                 weight: alpha / (blockSamples * Float(c))))
         }
+        var reliability: Float = 0
+        if let temporal, let (image, mask) = agreement {
+            let term = TemporalGuide.regions(image: image, mask: mask, px: block.x, py: block.y, blockSize: b,
+                                             weight: temporal.weight)
+            colourRegions += term.regions
+            reliability = term.reliability
+        }
         let guideRegion = TemplateRegion(x: 0, y: 0, pixels: guide.cropped(x: block.x, y: block.y, width: b, height: b),
                                          weight: (1 - alpha) / blockSamples)
         var errors = colourErrors.errors(for: colourRegions)
@@ -241,7 +261,8 @@ private func transferPass(texture: Image, textureGuide: Image, targetGuide: Imag
         for i in errors.indices { errors[i] += correspondence[i] }
         var random = RandomSource(seed: q.seed, stream: [pass + 1, block.column, block.row])
         let width = exemplar.candidates.width
-        let pick = chooseWithinTolerance(errors, tolerance: q.tolerance, random: &random)
+        let carried = reliability >= TemporalGuide.carryThreshold
+        let pick = chooseWithinTolerance(errors, tolerance: carried ? 0 : q.tolerance, random: &random)
         clock.lap("search blocks")
         canvas.place(blockAt: pick % width, pick / width, from: exemplar.image, exemplarSize: texture.size,
                      px: block.x, py: block.y, hasLeft: block.hasLeft, hasTop: block.hasTop)

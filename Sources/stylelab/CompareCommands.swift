@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Neural
 import StyleLabSupport
+import Video
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,8 +88,15 @@ func currentExecutable() -> String {
 
 struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "metrics", abstract: "Score an output against its content, style and ground truth.")
-    @Option(help: "The image to score.") var output: String
+        commandName: "metrics", abstract: "Score an output against its content, style and ground truth.",
+        discussion: "With --frames and --input-frames, score a stylised clip's steadiness instead: the warping "
+            + "error (Lai et al. 2018) with flow and occlusions from the input clip, its long-term variant, and "
+            + "frame-difference consistency (Xu et al. 2021).")
+    @Option(help: "The image to score.") var output: String?
+    @Option(help: "A stylised clip (folder of frames or video file) to score against --input-frames.")
+    var frames: String?
+    @Option(help: "The clip --frames was made from.") var inputFrames: String?
+    @Option(help: "Frames apart for the long-term warping error.") var longTerm: Int = 5
     @Option(help: "Content image (content SSIM; VGG feature distance).") var content: String?
     @Option(help: "Style or texture image (histogram, SWD, BDS; VGG Gram distance).") var style: String?
     @Option(help: "Ground truth (PSNR, SSIM).") var reference: String?
@@ -100,6 +108,8 @@ struct MetricsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let limits = ReadLimits(maxPixels: input.maxPixels)
+            if frames != nil || inputFrames != nil { return try scoreClip(limits) }
+            guard let output else { throw ValidationError("give --output (an image), or --frames and --input-frames") }
             func load(_ path: String?) throws -> Image? { try path.map { try Image(contentsOf: $0, limits: limits) } }
             guard content != nil || style != nil || reference != nil else {
                 throw ValidationError("give at least one of --content, --style, --reference to score --output against")
@@ -115,6 +125,29 @@ struct MetricsCommand: ParsableCommand {
                     print(String(format: "%-20@ %@", name as NSString, value.isInfinite ? "inf (identical)" : String(format: "%.6g", value)))
                 }
             }
+        }
+    }
+
+    /// The temporal metrics of --frames against --input-frames, both read at the input clip's size.
+    func scoreClip(_ limits: ReadLimits) throws {
+        guard let frames, let inputFrames else {
+            throw ValidationError("--frames and --input-frames go together: the stylised clip and its input")
+        }
+        guard (1 ... 1000).contains(longTerm) else {
+            throw ValidationError("--long-term must be 1 to 1000, got \(longTerm)")
+        }
+        let whole = FrameSequence.Selection(longestSide: nil, maxFrames: 10_000)
+        let inputs = try FrameSequence(contentsOf: inputFrames, whole, limits: limits).frames
+        let outputs = try FrameSequence(contentsOf: frames, whole, limits: limits).frames
+        let m = try temporalMetrics(outputs: outputs, inputs: inputs, longTermOffset: longTerm)
+        if json {
+            print(String(decoding: try m.summaryJSON(), as: UTF8.self))
+        } else {
+            print(String(format: "warping_error            %.6g", m.warpingError))
+            if let longTermError = m.longTermWarpingError {
+                print(String(format: "long_term_warping_error  %.6g (frames %d apart)", longTermError, longTerm))
+            }
+            print(String(format: "frame_difference         %.6g", m.frameDifference))
         }
     }
 }

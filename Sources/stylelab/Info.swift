@@ -1,5 +1,6 @@
 import ArgumentParser
 import Imaging
+import Motion
 import NearestNeighbors
 import StyleLabSupport
 
@@ -15,6 +16,7 @@ struct Info: ParsableCommand {
                    core \(BLASLibrary.coreName), \(BLASLibrary.threads) threads on \(BLASLibrary.processors) processors
         libpng     \(ImagingLibraries.pngVersion)
         libjpeg    \(ImagingLibraries.jpegVersion)
+        OpenCV     \(openCVVersion) (DIS optical flow, on one thread)
         threads    \(Parallel.defaultThreads) for StyleLab's own parallel loops
         """)
     }

@@ -106,23 +106,10 @@ struct NeuralTransfer: ParsableCommand {
     @OptionGroup var parameterFlags: ParameterFlags
 
     /// The network --network names, or a usage error listing the ones there are.
-    func networkKind() throws -> FeatureNetworkKind {
-        guard let kind = FeatureNetworkKind(rawValue: network) else {
-            throw ValidationError("--network must be \(FeatureNetworkKind.names), got \(network)")
-        }
-        return kind
-    }
+    func networkKind() throws -> FeatureNetworkKind { try featureNetworkKind(network) }
 
     func parameters() throws -> StyleTransferParameters {
-        guard var p = StyleTransferParameters.presets[preset] else {
-            throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
-        }
-        p = try networkKind().adapting(p)
-        let (value, keys) = try parameterFile.load(over: p, table: StyleTransferParameters.table,
-                                                   flags: parameterFlags.arguments)
-        p = value
-        p.settleLearningRate(given: keys)
-        return p
+        try styleTransferParameters(preset: preset, network: try networkKind(), parameterFile, parameterFlags)
     }
 
     func run() throws {
@@ -167,6 +154,26 @@ struct NeuralTransfer: ParsableCommand {
             }
         }
     }
+}
+
+/// The preset's parameters as `network` needs them, then the --params file's, then the flags'.
+func styleTransferParameters(preset: String, network: FeatureNetworkKind, _ file: ParameterFileOptions,
+                             _ flags: ParameterFlags) throws -> StyleTransferParameters {
+    guard let defaults = StyleTransferParameters.presets[preset] else {
+        throw ValidationError("--preset must be stylelab, neural-style or gatys2016, got \(preset)")
+    }
+    var (p, keys) = try file.load(over: network.adapting(defaults), table: StyleTransferParameters.table,
+                                  flags: flags.arguments)
+    p.settleLearningRate(given: keys)
+    return p
+}
+
+/// The network --network names, or a usage error listing the ones there are.
+func featureNetworkKind(_ name: String) throws -> FeatureNetworkKind {
+    guard let kind = FeatureNetworkKind(rawValue: name) else {
+        throw ValidationError("--network must be \(FeatureNetworkKind.names), got \(name)")
+    }
+    return kind
 }
 
 /// Peak resident set size of this process in MB (VmHWM; see `residentHighWaterMarkKB`).

@@ -14,7 +14,7 @@ struct StyleLab: ParsableCommand {
         // Only commands that spend their time in OpenBLAS restart themselves to tune it: the restart costs a whole
         // process start-up, more than a quilting run or a conversion takes.
         let arguments = CommandLine.arguments.dropFirst()
-        let blasHeavy = ["neural", "analogy", "metrics", "compare", "cell"]
+        let blasHeavy = ["neural", "analogy", "metrics", "compare", "cell", "video"]
         if blasHeavy.contains(arguments.first ?? "") || arguments.contains("flann") {
             BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
         }
@@ -38,7 +38,7 @@ struct StyleLab: ParsableCommand {
         version: StyleLabVersion.string,
         subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self,
                       CompareCommand.self, MetricsCommand.self, DatasetsCommand.self, CellCommand.self,
-                      NotebooksCommand.self, ExerciseCommand.self])
+                      NotebooksCommand.self, ExerciseCommand.self, FlowCommand.self, VideoCommand.self])
 }
 
 enum StyleLabVersion {
