@@ -6,14 +6,16 @@ import Motion
 public struct AnalogyVideoSettings: Codable, Sendable, Equatable {
     /// Off: every frame made on its own.
     public var temporal: Bool
-    /// Weight of the temporal guide: the previous B′ warped to this frame, against A′.
+    /// Weight of the temporal guide: the previous B′ warped to this frame, against A′. Measured on a synthetic pan
+    /// and OpenCV's tree.avi (texture transfer by analogy, The Starry Night): 2 cut the warping error 1.9× and 2.0×,
+    /// 4 cut it 3.0× on both, with no visible loss of texture.
     public var temporalWeight: Float
     /// Weight of the positional guide (keyframe propagation only): each pixel's keyframe coordinates carried
     /// along the flow, against the keyframe's own coordinates.
     public var positionalWeight: Float
     public var flow: FlowSettings
 
-    public init(temporal: Bool = true, temporalWeight: Float = 2, positionalWeight: Float = 1,
+    public init(temporal: Bool = true, temporalWeight: Float = 4, positionalWeight: Float = 1,
                 flow: FlowSettings = FlowSettings(offsets: [1])) {
         self.temporal = temporal
         self.temporalWeight = temporalWeight

@@ -136,7 +136,7 @@ struct VideoAnalogy: ParsableCommand {
     @Option(help: "A stylised frame of the clip to carry through it (EbSynth's keyframe).") var keyframe: String?
     @Option(help: "Which frame of the used clip the keyframe is (1-based).") var keyframeIndex: Int = 1
     @Option(help: "The paper's application preset (with --a/--a-prime).") var preset: String?
-    @Option(help: "Weight of the temporal guide (the previous B′ warped).") var temporalWeight: Float = 2
+    @Option(help: "Weight of the temporal guide (the previous B′ warped).") var temporalWeight: Float = 4
     @Option(help: "Weight of the positional guide (with --keyframe).") var positionalWeight: Float = 1
     @OptionGroup var parameterFile: ParameterFileOptions
     @OptionGroup var parameterFlags: ParameterFlags
