@@ -13,19 +13,23 @@ func runVideoCell(_ cell: CellSpec, style: Image) throws {
         throw CompareError.unreadable(path: cell.source, detail: "the cell has no frames input")
     }
     let clip = try FrameSequence(contentsOf: folder, .init(longestSide: nil, maxFrames: 1000))
+    let frame = clip.frames.first?.size ?? Size(width: 1, height: 1)
     let result: VideoResult, parameters: any Encodable
     switch cell.algorithm {
     case .quilting:
         var (p, keys) = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
-        if !keys.contains("quilting.blockSize"), let first = clip.frames.first { _ = p.fitBlock(toTarget: first.size) }
+        if !keys.contains("quilting.blockSize") { _ = p.fitBlock(toTarget: frame) }
         try p.validate(textureSize: style.size)
+        try checkMemory(QuiltingMemory.transfer(texture: style.size, channels: style.channels, target: frame, p), cell)
         (result, parameters) = (try stylizeVideo(clip, texture: style, p), p)
     case .analogies:
         let (p, _) = try cellParameters(cell, over: try analogyDefaults(cell))
+        try checkMemory(AnalogyMemory.analogy(a: style.size, b: frame, p), cell)
         (result, parameters) = (try stylizeVideo(clip, a: style, aPrime: style, p), p)
     case .neural:
         var (p, keys) = try cellParameters(cell, over: try neuralDefaults(cell))
         p.settleLearningRate(given: keys)
+        try checkMemory(StyleTransferMemory.styleTransfer(content: frame, styles: [style.size], p), cell)
         let network: any FeatureNetwork = try networkKind(cell) == .random
             ? RandomMultiScaleNetwork(seed: p.seed)
             : VGG19(try VGG19Weights.load(cell.weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling)

@@ -13,14 +13,15 @@ public struct AnalogyVideoSettings: Codable, Sendable, Equatable {
     /// Weight of the positional guide (keyframe propagation only): each pixel's keyframe coordinates carried
     /// along the flow, against the keyframe's own coordinates.
     public var positionalWeight: Float
-    public var flow: FlowSettings
+    /// DIS's preset; the guides come from the neighbouring frame only.
+    public var flowPreset: FlowPreset
 
     public init(temporal: Bool = true, temporalWeight: Float = 4, positionalWeight: Float = 1,
-                flow: FlowSettings = FlowSettings(offsets: [1])) {
+                flowPreset: FlowPreset = .medium) {
         self.temporal = temporal
         self.temporalWeight = temporalWeight
         self.positionalWeight = positionalWeight
-        self.flow = flow
+        self.flowPreset = flowPreset
     }
 }
 
@@ -30,7 +31,7 @@ public func stylizeVideo(_ clip: FrameSequence, a: Image, aPrime: Image, _ p: An
                          _ v: AnalogyVideoSettings = AnalogyVideoSettings(),
                          progress: ProgressSink? = nil) throws -> VideoResult {
     try driveClip(clip, order: Array(clip.frames.indices), earlier: { framesBefore($0, offsets: [1]) },
-                  temporal: v.temporal, preset: v.flow.preset, progress: progress) { t, history in
+                  temporal: v.temporal, preset: v.flowPreset, progress: progress) { t, history in
         let guides = history.prefix(1).map {
             AnalogyGuide.temporal(previous: blended($0.image, clip.frames[t], by: $0.reliability),
                                   weight: v.temporalWeight)
@@ -58,9 +59,9 @@ public func propagateKeyframe(_ clip: FrameSequence, keyframe: Image, index: Int
     let order = Array(index ..< clip.frames.count) + Array(stride(from: index - 1, through: 0, by: -1))
     let towardsKey = { (t: Int) -> Int in t > index ? t - 1 : t + 1 }
     return try driveClip(clip, order: order, earlier: { $0 == index ? [] : [towardsKey($0)] },
-                         temporal: v.temporal, preset: v.flow.preset, progress: progress) { t, history in
+                         temporal: v.temporal, preset: v.flowPreset, progress: progress) { t, history in
         if v.temporal, t != index, positions[t] == nil, let from = positions[towardsKey(t)] {
-            let flow = try opticalFlow(from: clip.frames[t], to: clip.frames[towardsKey(t)], preset: v.flow.preset)
+            let flow = try opticalFlow(from: clip.frames[t], to: clip.frames[towardsKey(t)], preset: v.flowPreset)
             positions[t] = warp(from, by: flow)
         }
         let position = positions[t] ?? ramp

@@ -23,7 +23,7 @@ public struct FrameSequence: Sendable {
             (self.longestSide, self.start, self.step, self.maxFrames) = (longestSide, start, step, maxFrames)
         }
 
-        func validate() throws {
+        public func validate() throws {
             if let side = longestSide, !(16 ... 4096).contains(side) {
                 throw ParameterError(name: "--size", value: "\(side)", expected: "16 to 4096")
             }
@@ -109,6 +109,9 @@ public struct FrameSequence: Sendable {
         }
         return digits.isEmpty ? nil : Int(digits.suffix(15))
     }
+
+    /// Whether ffmpeg is installed, so that `write(frames:mp4:)` can encode a video.
+    public static var canEncodeVideo: Bool { FFmpeg.locate("ffmpeg") != nil }
 
     /// Writes `frame_00001.png` … into `folder` (made if missing), and an H.264 (yuv420p) `mp4` when given and
     /// ffmpeg is present. Every file is written to a temporary name and renamed.

@@ -13,16 +13,19 @@ public struct GatysVideoSettings: Codable, Sendable, Equatable {
     public var laterIterations: Int?
     /// Early stop: relative loss change over 50 iterations (the paper's 1e-4); nil never stops early.
     public var stopTolerance: Double?
-    /// Flow preset and the long-term offsets (the paper's 1, 2, 4 frames back).
-    public var flow: FlowSettings
+    /// The earlier frames each frame is tied to (the paper's long-term consistency: 1, 2 and 4 frames back).
+    public var offsets: [Int]
+    /// DIS's preset for every flow.
+    public var flowPreset: FlowPreset
 
     public init(temporal: Bool = true, temporalWeight: Float = 1000, laterIterations: Int? = nil,
-                stopTolerance: Double? = 1e-4, flow: FlowSettings = FlowSettings()) {
+                stopTolerance: Double? = 1e-4, offsets: [Int] = [1, 2, 4], flowPreset: FlowPreset = .medium) {
         self.temporal = temporal
         self.temporalWeight = temporalWeight
         self.laterIterations = laterIterations
         self.stopTolerance = stopTolerance
-        self.flow = flow
+        self.offsets = offsets
+        self.flowPreset = flowPreset
     }
 }
 
@@ -39,9 +42,9 @@ public func stylizeVideo(_ clip: FrameSequence, styles: [Image], network: any Fe
     later.sizes = [first.size]
     later.coarseToFine = false
     later.iterations = v.laterIterations ?? max(1, first.iterations / 2)
-    let earlier = { (t: Int) in framesBefore(t, offsets: v.flow.offsets) }
+    let earlier = { (t: Int) in framesBefore(t, offsets: v.offsets) }
     return try driveClip(clip, order: Array(clip.frames.indices), earlier: earlier, temporal: v.temporal,
-                         preset: v.flow.preset, progress: progress) { t, history in
+                         preset: v.flowPreset, progress: progress) { t, history in
         guard !history.isEmpty else {
             let result = try styleTransfer(content: clip.frames[t], styles: styles, network: network, first)
             return (result.image, result.iterations)

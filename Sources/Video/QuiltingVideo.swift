@@ -8,12 +8,13 @@ public struct QuiltingVideoSettings: Codable, Sendable, Equatable {
     public var temporal: Bool
     /// Weight of the agreement with the previous output warped to the frame, beside the block error (1 in all).
     public var temporalWeight: Float
-    public var flow: FlowSettings
+    /// DIS's preset; the agreement is with the previous frame only.
+    public var flowPreset: FlowPreset
 
-    public init(temporal: Bool = true, temporalWeight: Float = 2, flow: FlowSettings = FlowSettings(offsets: [1])) {
+    public init(temporal: Bool = true, temporalWeight: Float = 2, flowPreset: FlowPreset = .medium) {
         self.temporal = temporal
         self.temporalWeight = temporalWeight
-        self.flow = flow
+        self.flowPreset = flowPreset
     }
 }
 
@@ -24,7 +25,7 @@ public func stylizeVideo(_ clip: FrameSequence, texture: Image, _ p: TransferPar
                          _ v: QuiltingVideoSettings = QuiltingVideoSettings(),
                          progress: ProgressSink? = nil) throws -> VideoResult {
     try driveClip(clip, order: Array(clip.frames.indices), earlier: { framesBefore($0, offsets: [1]) },
-                  temporal: v.temporal, preset: v.flow.preset, progress: progress) { t, history in
+                  temporal: v.temporal, preset: v.flowPreset, progress: progress) { t, history in
         let guide = history.first.map {
             TemporalGuide(image: $0.image, reliability: $0.reliability, weight: v.temporalWeight)
         }

@@ -3,24 +3,11 @@ import Motion
 
 /// How a clip's earlier outputs reach frame t: the flows between input frames, the outputs warped along them, and
 /// where each warp can be trusted (Ruder et al. 2016, §3–4).
-public struct FlowSettings: Codable, Sendable, Equatable {
-    /// DIS's preset for every flow.
-    public var preset: FlowPreset
-    /// Earlier frames tied to the current one (Ruder et al.'s long-term consistency: 1, 2 and 4 frames back); the
-    /// patch methods use the first only.
-    public var offsets: [Int]
-
-    public init(preset: FlowPreset = .medium, offsets: [Int] = [1, 2, 4]) {
-        self.preset = preset
-        self.offsets = offsets
-    }
-}
 
 /// One earlier output seen from frame t: warped to t, with its reliability (one channel, 0–1) on frame t.
-public struct WarpedFrame: Sendable {
-    public var offset: Int
-    public var image: Image
-    public var reliability: Image
+struct WarpedFrame {
+    var image: Image
+    var reliability: Image
 }
 
 /// The outputs of the frames `earlier` (nearest first; already made) warped to frame t along the flow t → s
@@ -46,7 +33,7 @@ func warpedHistory(frame t: Int, earlier: [Int], inputs: [Image], outputs: [Int:
             return total
         } ?? reliability
         let output = made.size == inputs[t].size ? made : made.resized(to: inputs[t].size, method: .bilinear)
-        history.append(WarpedFrame(offset: abs(t - s), image: warp(output, by: backward), reliability: reliability))
+        history.append(WarpedFrame(image: warp(output, by: backward), reliability: reliability))
     }
     return history
 }

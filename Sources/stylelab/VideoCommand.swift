@@ -39,8 +39,14 @@ struct VideoOptions: ParsableArguments {
         return preset
     }
 
+    /// The clip, once the memory it and its outputs could need fits the budget: input and output frames and a
+    /// working copy, RGB floats, at most --max-frames of them at most --size on a side.
     func readClip() throws -> FrameSequence {
         let selection = FrameSequence.Selection(longestSide: size, start: start - 1, step: step, maxFrames: maxFrames)
+        try selection.validate()
+        try input.checkMemory(3 * maxFrames * size * size * 3 * MemoryLayout<Float>.size, task: "video",
+                              driver: "\(maxFrames) frames of up to \(size)x\(size)",
+                              hint: "use fewer --max-frames or a smaller --size")
         return try FrameSequence(contentsOf: frames, selection, limits: input.limits)
     }
 
@@ -48,7 +54,7 @@ struct VideoOptions: ParsableArguments {
     func write(_ result: VideoResult, clip: FrameSequence, method: String, settings: some Encodable,
                parameters: some Encodable) throws {
         let output = FrameSequence(frames: result.frames, framesPerSecond: clip.framesPerSecond)
-        let hasFFmpeg = FFmpegAvailability.present
+        let hasFFmpeg = FrameSequence.canEncodeVideo
         try output.write(frames: out + "/frames", mp4: hasFFmpeg ? out + "/video.mp4" : nil)
         try output.strip().write(to: out + "/strip.png")
         let metrics = try temporalMetrics(outputs: result.frames, inputs: clip.frames, preset: try preset())
@@ -64,10 +70,10 @@ struct VideoOptions: ParsableArguments {
     }
 }
 
-enum FFmpegAvailability {
-    static var present: Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/ffmpeg") }
+/// Refuses a real-valued flag that is not finite or lies outside `range`, naming it.
+func checkReal<T: BinaryFloatingPoint>(_ flag: String, _ value: T, in range: ClosedRange<T>) throws {
+    guard value.isFinite, range.contains(value) else {
+        throw ValidationError("\(flag) must be \(range.lowerBound) to \(range.upperBound), got \(value)")
     }
 }
 
@@ -96,19 +102,15 @@ struct VideoGatys: ParsableCommand {
             let kind = try featureNetworkKind(network)
             let p = try styleTransferParameters(preset: preset, network: kind, parameterFile, parameterFlags)
             try p.validate()
-            guard temporalWeight.isFinite, (0 ... 1e9).contains(temporalWeight) else {
-                throw ValidationError("--temporal-weight must be 0 to 1e9, got \(temporalWeight)")
-            }
-            guard stopTolerance.isFinite, (0 ... 1).contains(stopTolerance) else {
-                throw ValidationError("--stop-tolerance must be 0 to 1, got \(stopTolerance)")
-            }
+            try checkReal("--temporal-weight", temporalWeight, in: 0 ... 1e9)
+            try checkReal("--stop-tolerance", stopTolerance, in: 0 ... 1)
             if let laterIterations, !(1 ... 100_000).contains(laterIterations) {
                 throw ValidationError("--later-iterations must be 1 to 100000, got \(laterIterations)")
             }
             let settings = GatysVideoSettings(temporal: !video.noTemporal, temporalWeight: temporalWeight,
                                               laterIterations: laterIterations,
                                               stopTolerance: stopTolerance > 0 ? stopTolerance : nil,
-                                              flow: FlowSettings(preset: try video.preset()))
+                                              flowPreset: try video.preset())
             let styles = try style.split(separator: ",").map { try Image(contentsOf: String($0),
                                                                          limits: video.input.limits) }
             if try parameterFile.announce(p) { return }
@@ -146,10 +148,8 @@ struct VideoAnalogy: ParsableCommand {
             guard (a != nil && aPrime != nil) != (keyframe != nil) else {
                 throw ValidationError("give either --a and --a-prime, or --keyframe")
             }
-            for (flag, weight) in [("--temporal-weight", temporalWeight), ("--positional-weight", positionalWeight)]
-                where !(weight.isFinite && (0 ... 10_000).contains(weight)) {
-                throw ValidationError("\(flag) must be 0 to 10000, got \(weight)")
-            }
+            try checkReal("--temporal-weight", temporalWeight, in: 0 ... 10_000)
+            try checkReal("--positional-weight", positionalWeight, in: 0 ... 10_000)
             var defaults = try preset.map { name -> AnalogyParameters in
                 guard let known = AnalogyPreset(rawValue: name) else {
                     throw ValidationError("--preset must be one of "
@@ -165,8 +165,7 @@ struct VideoAnalogy: ParsableCommand {
                                            flags: parameterFlags.arguments).value
             try p.validate()
             let settings = AnalogyVideoSettings(temporal: !video.noTemporal, temporalWeight: temporalWeight,
-                                                positionalWeight: positionalWeight,
-                                                flow: FlowSettings(preset: try video.preset(), offsets: [1]))
+                                                positionalWeight: positionalWeight, flowPreset: try video.preset())
             if try parameterFile.announce(p) { return }
             let limits = video.input.limits
             let clip = try video.readClip()
@@ -201,9 +200,7 @@ struct VideoQuilting: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard temporalWeight.isFinite, (0 ... 10_000).contains(temporalWeight) else {
-                throw ValidationError("--temporal-weight must be 0 to 10000, got \(temporalWeight)")
-            }
+            try checkReal("--temporal-weight", temporalWeight, in: 0 ... 10_000)
             let textureImage = try Image(contentsOf: texture, limits: video.input.limits)
             var (p, keys) = try parameterFile.load(over: TransferParameters(), table: TransferParameters.table,
                                                    flags: parameterFlags.arguments)
@@ -214,7 +211,7 @@ struct VideoQuilting: ParsableCommand {
             try p.validate(textureSize: textureImage.size)
             if try parameterFile.announce(p) { return }
             let settings = QuiltingVideoSettings(temporal: !video.noTemporal, temporalWeight: temporalWeight,
-                                                 flow: FlowSettings(preset: try video.preset(), offsets: [1]))
+                                                 flowPreset: try video.preset())
             let result = try stylizeVideo(clip, texture: textureImage, p, settings,
                                           progress: ProgressBar(quiet: video.quiet).sink)
             try video.write(result, clip: clip, method: "quilting", settings: settings, parameters: p)

@@ -24,6 +24,10 @@ struct VideoSynthetic: ParsableCommand {
         try reportingErrors {
             guard (2 ... 1000).contains(frames) else { throw ValidationError("--frames must be 2 to 1000") }
             guard (16 ... 2048).contains(size) else { throw ValidationError("--size must be 16 to 2048") }
+            // Every frame (RGB) and every flow (two planes) is held until written.
+            try input.checkMemory(frames * size * size * 5 * MemoryLayout<Float>.size, task: "video synthetic",
+                                  driver: "\(frames) frames of \(size)x\(size)",
+                                  hint: "use fewer --frames or a smaller --size")
             let scene = try Image(contentsOf: image, limits: input.limits).opaque.rgb()
             let frameSize = Size(width: size, height: size)
             let clip: (frames: [Image], flows: [FlowField])

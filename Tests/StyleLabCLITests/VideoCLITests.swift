@@ -41,6 +41,17 @@ import Testing
         let metrics = try CLIRun(["metrics", "--frames", out + "/frames", "--input-frames", folder + "/clip/frames",
                                   "--long-term", "2", "--json"])
         #expect(metrics.status == 0 && metrics.standardOutput.contains("\"warping_error\""), "\(metrics.standardError)")
+        // Sizes and counts a user gives are weighed before anything is read or allocated.
+        let huge = try CLIRun(["video", "quilting", "--frames", folder + "/clip/frames", "--texture", style,
+                               "--out", folder + "/x", "--max-frames", "10000", "--size", "4096", "--max-memory", "1G"])
+        #expect(huge.status == 1 && huge.standardError.contains("would need about"), "\(huge.standardError)")
+        let manyFrames = try CLIRun(["video", "synthetic", "--image", scene, "--frames", "1000", "--size", "2048",
+                                     "--out", folder + "/y", "--max-memory", "1G"])
+        #expect(manyFrames.status == 1 && manyFrames.standardError.contains("would need about"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/y"))
+        let badWeight = try CLIRun(["video", "quilting", "--frames", folder + "/clip/frames", "--texture", style,
+                                    "--out", folder + "/x", "--temporal-weight", "nan"])
+        #expect(badWeight.status == 1 && badWeight.standardError.contains("--temporal-weight"))
         let missing = try CLIRun(["video", "quilting", "--frames", folder + "/nothing", "--texture", style,
                                   "--out", folder + "/x"])
         #expect(missing.status == 1 && missing.standardError.contains("no such file or folder"))

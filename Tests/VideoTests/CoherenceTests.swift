@@ -33,7 +33,7 @@ import Video
         p.seed = 1
         let network = RandomMultiScaleNetwork(seed: 1)
         let clip = FrameSequence(frames: CoherenceTests.clip.frames.map { $0.resized(to: Size(width: 48, height: 48)) })
-        let settings = GatysVideoSettings(laterIterations: 15, flow: FlowSettings(offsets: [1, 2]))
+        let settings = GatysVideoSettings(laterIterations: 15, offsets: [1, 2])
         let steady = try stylizeVideo(clip, styles: [style], network: network, p, settings)
         var independent = p
         independent.initialisation = .noise  // each frame from its own noise, as a per-frame run would
