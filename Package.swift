@@ -49,7 +49,7 @@ let package = Package(
 
         // Infrastructure shared by the libraries with `package` access: checked arithmetic, memory budgets, file
         // reading limits. Not part of the public API.
-        .target(name: "StyleLabSupport"),
+        .target(name: "StyleLabSupport", dependencies: ["CProcess"]),
 
         // The shared module and the search layer.
         .target(name: "Imaging", dependencies: ["CCodecs", "CPNG", "CJPEG", "StyleLabSupport"]),

@@ -17,6 +17,7 @@ if harness.wants("search") { try benchmarkSearch(&harness, quick: quick) }
 if harness.wants("quilting") { try benchmarkQuilting(&harness) }
 if harness.wants("analogy") { try benchmarkAnalogies(&harness, quick: quick) }
 if harness.wants("neural") { try benchmarkNeural(&harness, quick: quick) }
+if harness.wants("feed-forward") { try benchmarkFeedForward(&harness) }
 if harness.wants("motion") { try benchmarkMotion(&harness) }
 // Quality of the defaults on the shared datasets; only when asked for by name (it reads ../shared).
 if harness.filter?.lowercased() == "defaults" { try benchmarkDefaults(&harness) }

@@ -1,6 +1,8 @@
 /* Child processes that die with their runner, and stop signals recorded for the runner to act on. */
 #define _GNU_SOURCE
 #include "process.h"
+#include <limits.h>
+#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -86,4 +88,9 @@ int sl_spawn(char *const argv[], const char *stdout_path, const char *stderr_pat
     }
     *pid = child;
     return 0;
+}
+
+void sl_keep_freed_memory(void) {
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
 }

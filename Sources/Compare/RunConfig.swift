@@ -42,26 +42,33 @@ public struct RunConfig: Codable, Sendable {
     }
 
     /// How an algorithm runs one task: a preset (analogies: the paper's applications; neural: stylelab,
-    /// neural-style, gatys2016), the network (neural: vgg or random) and parameters over them.
+    /// neural-style, gatys2016), the network (neural: vgg or random), the trained model (wct: the folder of
+    /// decoders; fast-style: the network file; default: the shipped models/) and parameters over them.
     public struct TaskSetting: Codable, Sendable, Equatable {
         public var preset: String?
         public var network: String?
+        public var model: String?
         public var parameters: JSONValue?
 
-        public init(preset: String? = nil, network: String? = nil, parameters: JSONValue? = nil) {
-            self.preset = preset; self.network = network; self.parameters = parameters
+        public init(preset: String? = nil, network: String? = nil, model: String? = nil,
+                    parameters: JSONValue? = nil) {
+            self.preset = preset; self.network = network; self.model = model; self.parameters = parameters
         }
 
         /// `other` written over this setting; parameters merge key by key.
         func overlaid(with other: TaskSetting?) -> TaskSetting {
             guard let other else { return self }
             let merged = other.parameters.map { parameters?.overlaid(with: $0) ?? $0 } ?? parameters
-            return TaskSetting(preset: other.preset ?? preset, network: other.network ?? network, parameters: merged)
+            return TaskSetting(preset: other.preset ?? preset, network: other.network ?? network,
+                               model: other.model ?? model, parameters: merged)
         }
     }
 
-    /// The algorithm; the case's roles choose the task (see `Task`).
-    public enum Kind: String, Codable, Sendable, CaseIterable { case quilting, analogies, neural, command }
+    /// The algorithm; the case's roles choose the task (see `Task`). `wct` and `fast-style` are the feed-forward
+    /// stylisers (transfer only).
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case quilting, analogies, neural, wct, fastStyle = "fast-style", command
+    }
 
     /// What a case asks for: texture synthesis (a texture alone), transfer (content and a style or texture), or a
     /// learned filter (A, A′ and B).
@@ -193,7 +200,7 @@ extension RunConfig.Method {
         switch (kind, task) {
         case (.command, _), (.quilting, .synthesis), (.quilting, .transfer), (.analogies, .synthesis),
              (.analogies, .transfer), (.analogies, .filter), (.neural, .transfer), (.quilting, .video),
-             (.analogies, .video), (.neural, .video): return true
+             (.analogies, .video), (.neural, .video), (.wct, .transfer), (.fastStyle, .transfer): return true
         default: return false
         }
     }

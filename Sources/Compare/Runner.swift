@@ -118,6 +118,7 @@ private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: Stri
         for method in run.methods {
             let cellFolder = "\(options.out)/cells/\(entry.id)/\(method.id)"
             let argv: [String], spec: CellSpec?, recipe: String
+            var modelDigests: [String] = []
             if method.kind == .command {
                 guard let arguments = method.commandArguments(inputs: inputs, folder: cellFolder) else { continue }
                 argv = arguments
@@ -125,9 +126,11 @@ private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: Stri
                 recipe = arguments.joined(separator: "\u{0}")
             } else {
                 guard let task = RunConfig.Task(roles: inputs), method.runs(task) else { continue }
+                let setting = method.setting(for: task, caseId: entry.id)
                 let cell = CellSpec(algorithm: method.kind, task: task, inputs: inputs, folder: cellFolder,
                                     synthesisSize: run.synthesisSize ?? "256x256", seed: run.seed ?? 0,
-                                    setting: method.setting(for: task, caseId: entry.id), weights: options.weightsPath)
+                                    setting: setting, weights: options.weightsPath)
+                modelDigests = trainedModelDigests(method.kind, setting)
                 argv = [options.executable, "cell", cellFolder + "/cell.json"]
                 spec = cell
                 recipe = String(decoding: try cellFileBytes(cell), as: UTF8.self)
@@ -135,7 +138,8 @@ private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: Stri
             // The key: what the cell runs as it would run anywhere (the output folder's spelling left out) and the
             // bytes of every input.
             let portable = recipe.replacingOccurrences(of: options.out, with: "$OUT")
-            let key = SHA256.hex(of: Data((["stylelab-cell-2", portable] + digests).joined(separator: "\u{0}").utf8))
+            let parts = ["stylelab-cell-2", portable] + digests + modelDigests
+            let key = SHA256.hex(of: Data(parts.joined(separator: "\u{0}").utf8))
             cells.append(Cell(caseEntry: entry, method: method, argv: argv, spec: spec, folder: cellFolder, key: key))
         }
     }

@@ -79,16 +79,22 @@ public func runCellSpec(_ cell: CellSpec) throws {
         try writeSummary(summary, parameters: p, folder: out)
     case (.neural, .transfer):
         try runNeuralCell(cell, content: try input("content"), style: try exemplar())
+    case (.wct, .transfer):
+        try runWCTCell(cell, content: try input("content"), style: try exemplar())
+    case (.fastStyle, .transfer):
+        try runFastStyleCell(cell, content: try input("content"))
     default:
         throw CompareError.unreadable(path: cell.source,
                                       detail: "\(cell.algorithm.rawValue) has no \(cell.task.rawValue) task")
     }
 }
 
-/// The setting's parameters over `defaults`, with the run's seed at `seedKey` unless they give one; the keys given.
+/// The setting's parameters over `defaults`, with the run's seed at `seedKey` unless they give one (nil: the method
+/// takes no seed); the keys given.
 func cellParameters<P: Codable>(_ cell: CellSpec, over defaults: P,
-                                seedKey: [String] = ["seed"]) throws -> (P, Set<String>) {
-    let runSeed = seedKey.reversed().reduce(JSONValue.number(Double(cell.seed))) { .object([$1: $0]) }
+                                seedKey: [String]? = ["seed"]) throws -> (P, Set<String>) {
+    let runSeed = seedKey?.reversed().reduce(JSONValue.number(Double(cell.seed))) { .object([$1: $0]) }
+        ?? .object([:])
     let given = runSeed.overlaid(with: cell.setting.parameters ?? .object([:]))
     return try decodePartial(P.self, from: JSONEncoder().encode(given), over: defaults, path: cell.source)
 }
@@ -110,6 +116,8 @@ func checkSetting(_ setting: RunConfig.TaskSetting, kind: RunConfig.Kind, task: 
         _ = try cellParameters(cell, over: TransferParameters(), seedKey: ["quilting", "seed"])
     case (.analogies, _): _ = try cellParameters(cell, over: try analogyDefaults(cell))
     case (.neural, .transfer), (.neural, .video): _ = try cellParameters(cell, over: try neuralDefaults(cell))
+    case (.wct, .transfer): _ = try cellParameters(cell, over: WCTParameters(), seedKey: nil)
+    case (.fastStyle, .transfer): _ = try cellParameters(cell, over: FastStyleCellParameters(), seedKey: nil)
     default: break
     }
 }

@@ -34,8 +34,9 @@ func runVideoCell(_ cell: CellSpec, style: Image) throws {
             ? RandomMultiScaleNetwork(seed: p.seed)
             : VGG19(try VGG19Weights.load(cell.weights).reaching(p.contentLayers + p.styleLayers), pooling: p.pooling)
         (result, parameters) = (try stylizeVideo(clip, styles: [style], network: network, p), p)
-    case .command:
-        throw CompareError.unreadable(path: cell.source, detail: "a command method has no video task")
+    case .command, .wct, .fastStyle:
+        throw CompareError.unreadable(path: cell.source,
+                                      detail: "a \(cell.algorithm.rawValue) method has no video task")
     }
     let output = FrameSequence(frames: result.frames, framesPerSecond: clip.framesPerSecond)
     try output.write(frames: cell.folder + "/frames", mp4: cell.folder + "/video.mp4")

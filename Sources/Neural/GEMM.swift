@@ -30,6 +30,32 @@ enum GEMM {
         }
     }
 
+    /// C += A Bᵀ for A m × k and B n × k (row-major, rows of length lda and ldb), with k long and m, n small: a
+    /// convolution's weight gradient, whose inner length is the pixels. The length is cut into fixed pieces whose
+    /// products are made on their own and added in piece order.
+    static func accumulateLongProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                                      _ b: UnsafePointer<Float>, ldb: Int, into c: UnsafeMutablePointer<Float>,
+                                      ldc: Int) {
+        let piece = 2048, pieces = max(1, (k + piece - 1) / piece), size = m * n
+        var partial = [Float](repeating: 0, count: pieces * size)
+        let a = SharedReadBuffer(a), b = SharedReadBuffer(b)
+        partial.withUnsafeMutableBufferPointer { out in
+            let out = SharedBuffer(out.baseAddress!)
+            Parallel.forEach(pieces) { p in
+                let start = p * piece, depth = min(piece, k - start)
+                single(false, true, m: m, n: n, k: depth, alpha: 1, a.base + start, lda: lda, b.base + start,
+                       ldb: ldb, beta: 0, out.base + p * size, ldc: n)
+            }
+        }
+        for i in 0 ..< m {
+            for j in 0 ..< n {
+                var sum = c[i * ldc + j]
+                for p in 0 ..< pieces { sum += partial[p * size + i * n + j] }
+                c[i * ldc + j] = sum
+            }
+        }
+    }
+
     /// G = α F Fᵀ for F of `rows` × `length` (row-major), G rows × rows: the length is cut into fixed pieces, each
     /// piece's product made on its own, and the products added in piece order.
     static func gram(_ f: UnsafePointer<Float>, rows: Int, length: Int, alpha: Float,
@@ -51,6 +77,9 @@ enum GEMM {
             g[i] = sum
         }
     }
+
+    /// OpenBLAS on one thread before any other of its routines (LAPACK's too) runs.
+    static func prepare() { _ = singleThreaded }
 
     /// One OpenBLAS call on the calling thread.
     static func single(_ transposingA: Bool, _ transposingB: Bool, m: Int, n: Int, k: Int, alpha: Float,

@@ -23,3 +23,19 @@ public enum StyleTransferMemory {
                             Checked.product([Checked.sum(stylePixels) ?? Int.max, 2560]) ?? Int.max]) ?? Int.max
     }
 }
+
+/// The feed-forward stylisers' peak memory: one VGG-19 pass to relu5_1 at a time for WCT (as a Gatys pass costs
+/// per content pixel), the transformer's activations and its widest lowered convolution for fast-style.
+public enum FeedForwardMemory {
+    public static func wct(content: Size, styles: [Size]) -> Int {
+        let largest = ([content] + styles).map(\.pixelCount).max() ?? 0
+        return Checked.sum([StyleTransferMemory.fixedBytes, Checked.product([largest, 6656]) ?? Int.max]) ?? Int.max
+    }
+
+    public static func fastStyle(content: Size, width: Int) -> Int {
+        // Per pixel: the 9 × 9 output convolution lowers width × 81 values, and the full-resolution layers keep
+        // about 8 × width activations.
+        let perPixel = Checked.product([max(width, 1), 4 * (81 + 8)]) ?? Int.max
+        return Checked.sum([64 << 20, Checked.product([content.pixelCount, perPixel]) ?? Int.max]) ?? Int.max
+    }
+}

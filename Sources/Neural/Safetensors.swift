@@ -2,7 +2,8 @@ import Foundation
 import StyleLabSupport
 
 /// Hugging Face safetensors: an 8-byte little-endian header length N, N bytes of JSON
-/// (`{name: {dtype, shape, data_offsets: [begin, end]}}`, optional `__metadata__` of strings), then the data.
+/// (`{name: {dtype, shape, data_offsets: [begin, end]}}`, optional `__metadata__` of strings, kept as the file's
+/// metadata), then the data.
 ///
 /// Checked as the safetensors library itself checks: a header of at most 100 MB, every shape's byte size equal to
 /// its span, and spans that tile the data buffer exactly — no overlaps, no holes, nothing past the end.
@@ -15,9 +16,10 @@ extension WeightFile {
         var data_offsets: [Int]
     }
 
-    /// The header's tensor entries; `__metadata__` must be a map of strings and is otherwise ignored.
+    /// The header's tensor entries and `__metadata__`, which must be a map of strings.
     private struct Header: Decodable {
         var entries: [(name: String, entry: Entry)] = []
+        var metadata: [String: String] = [:]
 
         struct Key: CodingKey {
             var stringValue: String
@@ -30,7 +32,7 @@ extension WeightFile {
             let container = try decoder.container(keyedBy: Key.self)
             for key in container.allKeys {
                 if key.stringValue == "__metadata__" {
-                    _ = try container.decode([String: String].self, forKey: key)
+                    metadata = try container.decode([String: String].self, forKey: key)
                 } else {
                     entries.append((key.stringValue, try container.decode(Entry.self, forKey: key)))
                 }
@@ -77,6 +79,8 @@ extension WeightFile {
         }
         guard end == bufferSize else { throw corrupt("\(bufferSize - end) bytes after the last tensor belong to none") }
         let names = byStart.map(\.name)
-        return WeightFile(format: .safetensors, tensors: tensors, names: names)
+        var file = WeightFile(format: .safetensors, tensors: tensors, names: names)
+        file.metadata = header.metadata
+        return file
     }
 }

@@ -106,6 +106,32 @@ public final class VGG19: FeatureNetwork {
         }
     }
 
+    /// The activations of `layers` only, computed in two buffers that take turns: what an encoder needs (WCT),
+    /// with nothing kept for a backward pass, so that a pass to relu5_1 at 512² holds tens of megabytes, not
+    /// hundreds (and memory first touched costs more than the arithmetic here).
+    public func features(_ input: Tensor, at layers: Set<Int>) -> [Int: Tensor] {
+        guard let last = layers.max() else { return [:] }
+        var current = Tensor(channels: 1, height: 1, width: 1), next = current, out: [Int: Tensor] = [:]
+        for l in 0 ... last {
+            switch VGG19.layers[l].kind {
+            case .convolution(let i):
+                let x = l == 0 ? input : current
+                if algorithm == .winograd {
+                    winograd[i].forward(x, into: &next, workspace: &workspace)
+                } else {
+                    convolutions[i].forward(x, into: &next, columns: &columns)
+                }
+                swap(&current, &next)
+            case .relu: Activation.reluInPlace(&current)
+            case .pool:
+                Activation.pool(current, pooling, into: &next)
+                swap(&current, &next)
+            }
+            if layers.contains(l) { out[l] = current }
+        }
+        return out
+    }
+
     /// The same into `result`, using `spare` as the second of two ping-pong buffers (both reused across calls).
     public func backward(input: Tensor, activations: [Tensor], gradients: [Int: Tensor], into result: inout Tensor, spare: inout Tensor) {
         guard let last = gradients.keys.max(), let top = gradients[last] else {

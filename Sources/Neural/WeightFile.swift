@@ -29,6 +29,8 @@ public struct WeightFile: Sendable {
     public var tensors: [String: WeightTensor]
     /// Names in file order.
     public var names: [String]
+    /// safetensors' `__metadata__` (what a model file says it is); empty for the other formats.
+    public var metadata: [String: String] = [:]
 
     /// The largest weight file read (VGG-19 in float32 is 0.55 GB; this leaves room for much larger networks).
     public static let maxFileBytes = 16 << 30

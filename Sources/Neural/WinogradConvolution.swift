@@ -43,23 +43,28 @@ struct WinogradConvolution {
         filters = WinogradConvolution.transformFilters(w.weights, outputs: w.outputs, inputs: w.inputs)
     }
 
-    /// U_ξ[k][c] = (G g_kc Gᵀ)_ξ, ξ = 6a + b.
+    /// U_ξ[k][c] = (G g_kc Gᵀ)_ξ, ξ = 6a + b; the output channels are shared out among the cores (a network's
+    /// filters are transformed when it is built, and VGG-19's and a decoder's add up to tens of millions of taps).
     static func transformFilters(_ weights: [Float], outputs: Int, inputs: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: 36 * outputs * inputs), gf = [Float](repeating: 0, count: 18)
-        for k in 0 ..< outputs {
-            for c in 0 ..< inputs {
-                let f = (k * inputs + c) * 9  // the filter's taps f[3y + x] start here
-                // G g first (6 × 3), then (G g) Gᵀ.
-                for a in 0 ..< 6 {
-                    for x in 0 ..< 3 {
-                        let column = (weights[f + x], weights[f + 3 + x], weights[f + 6 + x])
-                        gf[3 * a + x] = g[a][0] * column.0 + g[a][1] * column.1 + g[a][2] * column.2
+        var u = [Float](repeating: 0, count: 36 * outputs * inputs)
+        u.withUnsafeMutableBufferPointer { out in
+            let out = SharedBuffer(out)
+            Parallel.forEach(outputs) { k in
+                var gf = [Float](repeating: 0, count: 18)
+                for c in 0 ..< inputs {
+                    let f = (k * inputs + c) * 9  // the filter's taps f[3y + x] start here
+                    // G g first (6 × 3), then (G g) Gᵀ.
+                    for a in 0 ..< 6 {
+                        for x in 0 ..< 3 {
+                            let column = (weights[f + x], weights[f + 3 + x], weights[f + 6 + x])
+                            gf[3 * a + x] = g[a][0] * column.0 + g[a][1] * column.1 + g[a][2] * column.2
+                        }
                     }
-                }
-                for a in 0 ..< 6 {
-                    for b in 0 ..< 6 {
-                        let value = gf[3 * a] * g[b][0] + gf[3 * a + 1] * g[b][1] + gf[3 * a + 2] * g[b][2]
-                        u[((a * 6 + b) * outputs + k) * inputs + c] = value
+                    for a in 0 ..< 6 {
+                        for b in 0 ..< 6 {
+                            let value = gf[3 * a] * g[b][0] + gf[3 * a + 1] * g[b][1] + gf[3 * a + 2] * g[b][2]
+                            out[((a * 6 + b) * outputs + k) * inputs + c] = value
+                        }
                     }
                 }
             }

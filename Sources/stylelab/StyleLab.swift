@@ -14,10 +14,12 @@ struct StyleLab: ParsableCommand {
         // Only commands that spend their time in OpenBLAS restart themselves to tune it: the restart costs a whole
         // process start-up, more than a quilting run or a conversion takes.
         let arguments = CommandLine.arguments.dropFirst()
-        let blasHeavy = ["neural", "analogy", "metrics", "compare", "cell", "video"]
+        let blasHeavy = ["neural", "analogy", "metrics", "compare", "cell", "video", "train", "wct", "fast-style"]
         if blasHeavy.contains(arguments.first ?? "") || arguments.contains("flann") {
             BLASLibrary.relaunchWithDetectedKernelsIfNeeded()
         }
+        // The trained networks run pass after pass over large tensors: freed memory is better kept for reuse.
+        if ["wct", "fast-style", "train"].contains(arguments.first ?? "") { keepFreedMemoryForReuse() }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -38,7 +40,8 @@ struct StyleLab: ParsableCommand {
         version: StyleLabVersion.string,
         subcommands: [Info.self, Convert.self, PyramidCommand.self, QuiltCommand.self, AnalogyCommand.self, NeuralCommand.self, WeightsCommand.self,
                       CompareCommand.self, MetricsCommand.self, DatasetsCommand.self, CellCommand.self,
-                      NotebooksCommand.self, ExerciseCommand.self, FlowCommand.self, VideoCommand.self])
+                      NotebooksCommand.self, ExerciseCommand.self, FlowCommand.self, VideoCommand.self,
+                      TrainCommand.self, WCTCommand.self, FastStyleCommand.self])
 }
 
 enum StyleLabVersion {

@@ -84,7 +84,10 @@ func linearProbe(_ y: Tensor, seed: UInt64) -> (Double, Tensor) {
         let style = Losses.gram(vgg.forward(randomTensor(3, 16, 16, seed: 12), through: VGG19.index(of: "relu3_1")!).last!)
         let content = vgg.forward(randomTensor(3, 16, 16, seed: 13), through: VGG19.index(of: "relu2_2")!).last!
         let (c, s) = (VGG19.index(of: "relu2_2")!, VGG19.index(of: "relu3_1")!)
-        checkGradient(x, coordinates: [0, 100, 257, 511, 700], floor: 1e-2) { input in
+        // The floor is the finite differences' own noise: float32 passes through five convolutions at this loss's
+        // scale round to about 1e-4 in the gradient, and how exactly depends on the sgemm kernel OpenBLAS picks
+        // (coordinate 700: 1.09e-4 off with its Prescott kernels, within 1e-4 with SkylakeX's).
+        checkGradient(x, coordinates: [0, 100, 257, 511, 700], floor: 2e-2) { input in
             let activations = vgg.forward(input, through: s)
             let (cl, cg) = Losses.content(activations[c], target: content, weight: 1)
             let (sl, sg) = Losses.style(activations[s], targetGram: style, weight: 1000)

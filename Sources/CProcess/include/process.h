@@ -22,4 +22,8 @@ void sl_release_stop_signals(void);
 
 /* The first SIGINT or SIGTERM caught since sl_catch_stop_signals, or 0. */
 int sl_stop_signal(void);
+
+/* Make malloc keep freed blocks in the heap for reuse: no block gets its own mapping, and the heap's top is never
+ * returned to the system (glibc's mallopt; see keepFreedMemoryForReuse). */
+void sl_keep_freed_memory(void);
 #endif

@@ -1,0 +1,134 @@
+import Foundation
+import Imaging
+import StyleLabSupport
+
+/// What a decoder's training minimises, per sample i: ‖D(Φ(i)) − i‖² (pixels, RGB 0–1) plus the feature error
+/// ‖Φ(D(Φ(i))) − Φ(i)‖², both as means; the feature term is divided by the mean square of Φ(i), which makes the
+/// weights mean the same at every layer and under any VGG normalisation (Li et al.'s λ = 1 is for theirs).
+public struct DecoderTrainingSettings: Sendable, Equatable {
+    public var layer: String
+    public var crop = 128
+    /// Images are scaled so that their shorter side is this before cropping (WCT-TF: 512 for 256 crops).
+    public var shorterSide = 256
+    public var pixelWeight: Float = 1
+    public var featureWeight: Float = 1
+    /// A trained decoder of a shallower layer to start from: a decoder's tail is the shallower decoder whole
+    /// (relu5_1's ends in relu4_1's layers, under the same names), so only the new head starts from scratch.
+    public var startFrom: String?
+
+    public init(layer: String) { self.layer = layer }
+
+    var asMetadata: [String: String] {
+        var metadata = ["layer": layer, "crop": String(crop), "shorter_side": String(shorterSide),
+                        "pixel_weight": String(pixelWeight), "feature_weight": String(featureWeight)]
+        metadata["start_from"] = startFrom.map { ($0 as NSString).lastPathComponent }
+        return metadata
+    }
+}
+
+/// What a training run did.
+public struct TrainingReport: Sendable {
+    public var steps: Int
+    public var seconds: Double
+    /// Mean losses of the first and last steps run.
+    public var firstLoss: Double, lastLoss: Double
+    /// Convolution work per second (multiply–adds × 2), forward and backward passes of both networks counted.
+    public var gigaflopsPerSecond: Double
+    public var images: Int
+}
+
+/// Trains the decoder for `settings.layer` against `weights` and writes it to `output` (half precision), with its
+/// training command, data and losses in the metadata.
+public func trainFeatureDecoder(_ settings: DecoderTrainingSettings, images paths: [String], weights: VGG19Weights,
+                                schedule: TrainingSchedule, output: String, command: String,
+                                progress: ProgressSink? = nil) throws -> TrainingReport {
+    let check = RangeCheck<ParameterError> { ParameterError(name: $0, value: $1, expected: $2) }
+    try check.int("--crop", settings.crop, 16 ... 1024)
+    try check.int("--shorter-side", settings.shorterSide, 16 ... 4096)
+    try check.real("--pixel-weight", settings.pixelWeight, 0 ... 1e6)
+    try check.real("--feature-weight", settings.featureWeight, 0 ... 1e6)
+    let decoder = try FeatureDecoder(layer: settings.layer, encoder: weights.source, seed: schedule.seed)
+    if let start = settings.startFrom { try decoder.copyShallowerLayers(from: start) }
+    guard let last = VGG19.index(of: settings.layer), last < VGG19(weights).deepestLayer else {
+        throw NeuralError.tooDeep(layer: settings.layer, weights: weights.source)
+    }
+    let vgg = VGG19(weights.reaching([settings.layer]))
+    let data = try TrainingImages(paths: paths, crop: settings.crop, shorterSide: settings.shorterSide,
+                                  seed: schedule.seed)
+    let normalisation = weights.normalisation
+    var metadata = settings.asMetadata
+    metadata["encoder"] = weights.source
+    // Unnormalised VGG features are in the hundreds: the decoder reads them scaled by their inverse RMS on one
+    // sample (a fixed constant, kept in the file), so that every activation starts near unit size.
+    let probe = Tensor(rgb: data.sample(step: 0, index: 0)).networkInput(normalisation)
+    decoder.inputScale = 1 / max(meanSquare(vgg.forward(probe, through: last)[last]).squareRoot(), 1e-6)
+    metadata["input_scale"] = String(decoder.inputScale)
+    let start = Date()
+    let history = try runTraining(decoder.parameters, schedule, settings: metadata, kind: FeatureDecoder.kind,
+                                  progress: progress) { step, index in
+        let image = Tensor(rgb: data.sample(step: step, index: index))
+        let target = vgg.forward(image.networkInput(normalisation), through: last)[last]
+        let output = decoder.network.forward(decoder.scaled(target), training: true)
+        let input = output.networkInput(normalisation)
+        let activations = vgg.forward(input, through: last)
+        let (pixel, dPixel) = meanSquaredError(output, image, weight: settings.pixelWeight)
+        let scale = settings.featureWeight / max(meanSquare(target), 1e-12)
+        let (feature, dFeature) = meanSquaredError(activations[last], target, weight: scale)
+        var gradient = vgg.backward(input: input, activations: activations, gradients: [last: dFeature])
+            .rgbGradient(normalisation)
+        gradient.add(dPixel)
+        decoder.network.backward(gradient)
+        return ["total": pixel + feature, "pixel": pixel, "feature": feature]
+    }
+    let seconds = Date().timeIntervalSince(start)
+    metadata["kind"] = FeatureDecoder.kind
+    metadata["steps"] = String(schedule.steps)
+    metadata["command"] = command
+    metadata["images"] = data.names.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")
+    metadata["final_loss"] = String(format: "%.5g", history.last?["total"] ?? 0)
+    try ModelFile.write(decoder.parameters, metadata: metadata, to: output, precision: .float16)
+    let side = settings.crop
+    let macs = 3 * (decoderMACs(settings.layer, side: side) + vggMACs(through: last, side: side))
+    let samples = Double(history.count * schedule.batch)
+    return TrainingReport(steps: history.count, seconds: seconds, firstLoss: history.first?["total"] ?? 0,
+                          lastLoss: history.last?["total"] ?? 0,
+                          gigaflopsPerSecond: 2 * Double(macs) * samples / max(seconds, 1e-9) / 1e9,
+                          images: data.names.count)
+}
+
+/// weight · mean((a − b)²) and its gradient with respect to a.
+func meanSquaredError(_ a: Tensor, _ b: Tensor, weight: Float) -> (Double, Tensor) {
+    var gradient = a, sum = 0.0
+    let scale = 2 * weight / Float(a.count)
+    for i in a.values.indices {
+        let d = a.values[i] - b.values[i]
+        sum += Double(d * d)
+        gradient.values[i] = scale * d
+    }
+    return (Double(weight) * sum / Double(a.count), gradient)
+}
+
+func meanSquare(_ x: Tensor) -> Float {
+    var sum = 0.0
+    for v in x.values { sum += Double(v * v) }
+    return Float(sum / Double(max(x.count, 1)))
+}
+
+/// Multiply–adds of VGG-19's convolutions up to layer `last` on a side × side input.
+func vggMACs(through last: Int, side: Int) -> Int {
+    var s = side, total = 0
+    for (_, kind) in VGG19.layers[...last] {
+        switch kind {
+        case .convolution(let i):
+            total += (i == 0 ? 3 : VGG19Weights.widths[i - 1]) * VGG19Weights.widths[i] * 9 * s * s
+        case .pool: s /= 2
+        case .relu: break
+        }
+    }
+    return total
+}
+
+/// A decoder mirrors its encoder, so it does the same work.
+func decoderMACs(_ layer: String, side: Int) -> Int {
+    VGG19.index(of: layer).map { vggMACs(through: $0, side: side) } ?? 0
+}

@@ -1,0 +1,110 @@
+import CBLAS
+import Foundation
+import Imaging
+
+/// The second-order statistics of a feature map F (C × N): the channel means m and the covariance
+/// Σ = (F − m)(F − m)ᵀ / (N − 1), kept as its eigendecomposition Σ = E D Eᵀ (LAPACK's dsyevd, in Double).
+/// Eigenvalues below `cutoff` × the largest are dropped (Li et al. drop those under 1e-5 of normalised VGG
+/// features; a relative cut-off means the same under any feature scale).
+struct FeatureStatistics {
+    static let cutoff = 1e-5
+    let channels: Int
+    let mean: [Double]
+    /// Kept eigenvalues and their eigenvectors (each `channels` long).
+    let eigenvalues: [Double]
+    let eigenvectors: [[Double]]
+
+    init(_ f: Tensor) throws {
+        let c = f.channels, n = f.plane
+        var mean = [Double](repeating: 0, count: c)
+        var centred = [Float](repeating: 0, count: f.count)
+        for k in 0 ..< c {
+            var sum = 0.0
+            for i in 0 ..< n { sum += Double(f.values[k * n + i]) }
+            mean[k] = sum / Double(max(n, 1))
+            for i in 0 ..< n { centred[k * n + i] = f.values[k * n + i] - Float(mean[k]) }
+        }
+        var covariance = [Float](repeating: 0, count: c * c)
+        centred.withUnsafeBufferPointer { values in
+            covariance.withUnsafeMutableBufferPointer { out in
+                GEMM.gram(values.baseAddress!, rows: c, length: n, alpha: 1 / Float(max(n - 1, 1)),
+                          into: out.baseAddress!)
+            }
+        }
+        let (values, vectors) = try symmetricEigen(covariance.map(Double.init), size: c)
+        let largest = values.max() ?? 0
+        let kept = values.indices.filter { values[$0] > FeatureStatistics.cutoff * largest && values[$0] > 0 }
+        (channels, self.mean) = (c, mean)
+        eigenvalues = kept.map { values[$0] }
+        eigenvectors = kept.map { vectors[$0] }
+    }
+
+    /// E D^power Eᵀ (C × C, row-major): power −½ whitens, +½ colours.
+    func matrixPower(_ power: Double) -> [Double] {
+        let k = eigenvalues.count, c = channels
+        var vectors = [Double](), scaled = [Double]()
+        vectors.reserveCapacity(k * c); scaled.reserveCapacity(k * c)
+        for (lambda, e) in zip(eigenvalues, eigenvectors) {
+            vectors += e
+            scaled += e.map { pow(lambda, power) * $0 }
+        }
+        var out = [Double](repeating: 0, count: c * c)
+        guard k > 0 else { return out }
+        // Σ_i d_i e_i e_iᵀ = Vᵀ (D V), V the k × C matrix of eigenvectors as rows.
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(c), Int32(c), Int32(k), 1, vectors, Int32(c),
+                    scaled, Int32(c), 0, &out, Int32(c))
+        return out
+    }
+}
+
+/// The whitening and colouring transform of Li et al. (2017): whiten the content features,
+/// f̂ = E_c D_c^{−½} E_cᵀ (f_c − m_c), which removes their correlations but keeps their spatial layout, then colour
+/// them with the style's, f_cs = E_s D_s^{½} E_sᵀ f̂ + m_s, so that their covariance becomes the style's.
+/// Several styles give the weighted sum of their transforms.
+func whiteningColouring(_ content: Tensor, styles: [(statistics: FeatureStatistics, weight: Float)]) throws -> Tensor {
+    let c = content.channels, n = content.plane
+    let contentStatistics = try FeatureStatistics(content)
+    let whitening = contentStatistics.matrixPower(-0.5)
+    var transform = [Float](repeating: 0, count: c * c), offset = [Float](repeating: 0, count: c)
+    for (style, weight) in styles {
+        let colouring = style.matrixPower(0.5)
+        // T = Σ_s w_s C_s W; the constant term Σ_s w_s (m_s − C_s W m_c) folds the centring in.
+        var product = [Double](repeating: 0, count: c * c)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(c), Int32(c), Int32(c), 1, colouring, Int32(c),
+                    whitening, Int32(c), 0, &product, Int32(c))
+        for i in 0 ..< c {
+            var shift = style.mean[i]
+            for j in 0 ..< c { shift -= product[i * c + j] * contentStatistics.mean[j] }
+            for j in 0 ..< c { transform[i * c + j] += weight * Float(product[i * c + j]) }
+            offset[i] += weight * Float(shift)
+        }
+    }
+    var out = Tensor(channels: c, height: content.height, width: content.width)
+    for i in 0 ..< c { for p in 0 ..< n { out.values[i * n + p] = offset[i] } }
+    transform.withUnsafeBufferPointer { t in
+        content.values.withUnsafeBufferPointer { f in
+            out.values.withUnsafeMutableBufferPointer { o in
+                GEMM.multiply(m: c, n: n, k: c, alpha: 1, t.baseAddress!, lda: c, f.baseAddress!, ldb: n, beta: 1,
+                              o.baseAddress!, ldc: n)
+            }
+        }
+    }
+    return out
+}
+
+/// Eigenvalues (ascending) and eigenvectors of a symmetric size × size matrix, by LAPACK's dsyevd.
+func symmetricEigen(_ matrix: [Double], size n: Int) throws -> (values: [Double], vectors: [[Double]]) {
+    GEMM.prepare()
+    var a = matrix, w = [Double](repeating: 0, count: n)
+    var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
+    var order = Int32(n), lda = Int32(n), info: Int32 = 0
+    var lwork = Int32(1 + 6 * n + 2 * n * n), liwork = Int32(3 + 5 * n)
+    var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
+    dsyevd_(&jobz, &uplo, &order, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+    guard info == 0 else {
+        throw ParameterError(name: "features", value: "a \(n)×\(n) covariance",
+                             expected: "a matrix LAPACK's eigensolver converges on (dsyevd info \(info))")
+    }
+    // Column j of the column-major result is eigenvector j.
+    return (w, (0 ..< n).map { j in Array(a[j * n ..< (j + 1) * n]) })
+}

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Measures the shipped feed-forward models on images their training never saw (see scripts/train-models.sh):
+#   - each WCT decoder's reconstruction PSNR (encode at its layer, decode; α = 0 leaves the features as they are);
+#   - how far WCT with all five levels moves the VGG Gram distance to the style, as a share of the content's own
+#     distance (0 %: no change, 100 %: the style's Gram matrices exactly);
+#   - the whole-command time of `wct` and `fast-style` at 512 pixels.
+# Usage: scripts/measure-feed-forward.sh DATASETS MODELS OUT [STYLELAB]. Prints Markdown tables; files go to OUT.
+set -euo pipefail
+data=${1:?usage: measure-feed-forward.sh DATASETS MODELS OUT [STYLELAB]}
+models=${2:?usage}; out=${3:?usage}; stylelab=${4:-.build/release/stylelab}
+mkdir -p "$out"
+contents=("photos/chelsea_cat.png" "photos/coffee_cup.png" "paintings/mona_lisa.jpg")
+styles=("paintings/starry_night.jpg" "paintings/woman_with_a_hat.jpg" "paintings/great_wave_off_kanagawa.jpg")
+json() { python3 -c "import json,sys; print('%.4f' % json.load(sys.stdin)['$1'])"; }
+name() { basename "${1%.*}"; }
+
+for c in "${contents[@]}"; do "$stylelab" convert "$data/$c" "$out/$(name "$c")-512.png" --fit 512; done
+
+echo "| Decoder | $(for c in "${contents[@]}"; do printf '%s PSNR (dB) | ' "$(name "$c")"; done)"
+echo "|---|$(for c in "${contents[@]}"; do printf -- '---|'; done)"
+for layer in relu1_1 relu2_1 relu3_1 relu4_1 relu5_1; do
+  row="| $layer |"
+  for c in "${contents[@]}"; do
+    ref="$out/$(name "$c")-512.png" rec="$out/$(name "$c")-$layer.png"
+    "$stylelab" wct --content "$ref" --style "$ref" --levels "$layer" --alpha 0 --decoders "$models" --size 0 \
+      -o "$rec" --quiet
+    row+=" $("$stylelab" metrics --output "$rec" --reference "$ref" --json | json psnr) |"
+  done
+  echo "$row"
+done
+
+echo
+echo "| Content | Style | Gram distance of the content | of the WCT output | share of the way |"
+echo "|---|---|---|---|---|"
+for c in "${contents[@]}"; do
+  for s in "${styles[@]}"; do
+    ref="$out/$(name "$c")-512.png" result="$out/wct-$(name "$c")-$(name "$s").png"
+    "$stylelab" wct --content "$ref" --style "$data/$s" --decoders "$models" -o "$result" --quiet
+    before=$("$stylelab" metrics --output "$ref" --style "$data/$s" --json | json gram_distance)
+    after=$("$stylelab" metrics --output "$result" --style "$data/$s" --json | json gram_distance)
+    share=$(python3 -c "print('%.0f %%' % (100 * (1 - $after / $before)))")
+    echo "| $(name "$c") | $(name "$s") | $before | $after | $share |"
+  done
+done
+
+echo
+echo "| Command (Mona Lisa at 512) | wall seconds, best of 3 |"
+echo "|---|---|"
+time_best() {
+  local best=""
+  for _ in 1 2 3; do
+    local t0=$(date +%s.%N); "$@" > /dev/null; local t1=$(date +%s.%N)
+    best=$(python3 -c "t = $t1 - $t0; b = '$best'; print('%.2f' % (t if not b else min(t, float(b))))")
+  done
+  echo "$best"
+}
+echo "| stylelab wct (5 levels) | $(time_best "$stylelab" wct --content "$data/paintings/mona_lisa.jpg" \
+  --style "$data/paintings/starry_night.jpg" --decoders "$models" -o "$out/time-wct.png" --quiet) |"
+for model in "$models"/fast-style-*.safetensors; do
+  echo "| stylelab fast-style $(basename "$model") | $(time_best "$stylelab" fast-style --model "$model" \
+    --content "$data/paintings/mona_lisa.jpg" -o "$out/time-fast.png" --quiet) |"
+done
