@@ -1,8 +1,8 @@
 #!/bin/bash
 # Measures the shipped feed-forward models on images their training never saw (see scripts/train-models.sh):
 #   - each WCT decoder's reconstruction PSNR (encode at its layer, decode; α = 0 leaves the features as they are);
-#   - how far WCT with all five levels moves the VGG Gram distance to the style, as a share of the content's own
-#     distance (0 %: no change, 100 %: the style's Gram matrices exactly);
+#   - how far WCT (the default four levels, and all five) moves the VGG Gram distance to the style, as a share of
+#     the content's own distance (0 %: no change, 100 %: the style's Gram matrices exactly);
 #   - the whole-command time of `wct` and `fast-style` at 512 pixels.
 # Usage: scripts/measure-feed-forward.sh DATASETS MODELS OUT [STYLELAB]. Prints Markdown tables; files go to OUT.
 set -euo pipefail
@@ -30,16 +30,21 @@ for layer in relu1_1 relu2_1 relu3_1 relu4_1 relu5_1; do
 done
 
 echo
-echo "| Content | Style | Gram distance of the content | of the WCT output | share of the way |"
-echo "|---|---|---|---|---|"
+echo "| Content | Style | Gram distance of the content | WCT, 4 levels (default) | share | 5 levels | share |"
+echo "|---|---|---|---|---|---|---|"
+five=relu5_1,relu4_1,relu3_1,relu2_1,relu1_1
 for c in "${contents[@]}"; do
   for s in "${styles[@]}"; do
-    ref="$out/$(name "$c")-512.png" result="$out/wct-$(name "$c")-$(name "$s").png"
-    "$stylelab" wct --content "$ref" --style "$data/$s" --decoders "$models" -o "$result" --quiet
+    ref="$out/$(name "$c")-512.png" result="$out/wct-$(name "$c")-$(name "$s")"
+    "$stylelab" wct --content "$ref" --style "$data/$s" --decoders "$models" -o "$result.png" --quiet
+    "$stylelab" wct --content "$ref" --style "$data/$s" --decoders "$models" --levels $five -o "$result-5.png" --quiet
     before=$("$stylelab" metrics --output "$ref" --style "$data/$s" --json | json gram_distance)
-    after=$("$stylelab" metrics --output "$result" --style "$data/$s" --json | json gram_distance)
-    share=$(python3 -c "print('%.0f %%' % (100 * (1 - $after / $before)))")
-    echo "| $(name "$c") | $(name "$s") | $before | $after | $share |"
+    row="| $(name "$c") | $(name "$s") | $before |"
+    for r in "$result.png" "$result-5.png"; do
+      after=$("$stylelab" metrics --output "$r" --style "$data/$s" --json | json gram_distance)
+      row+=" $after | $(python3 -c "print('%.0f %%' % (100 * (1 - $after / $before)))") |"
+    done
+    echo "$row"
   done
 done
 
@@ -54,8 +59,10 @@ time_best() {
   done
   echo "$best"
 }
-echo "| stylelab wct (5 levels) | $(time_best "$stylelab" wct --content "$data/paintings/mona_lisa.jpg" \
-  --style "$data/paintings/starry_night.jpg" --decoders "$models" -o "$out/time-wct.png" --quiet) |"
+for levels in relu4_1,relu3_1,relu2_1,relu1_1 $five; do
+  echo "| stylelab wct --levels $levels | $(time_best "$stylelab" wct --content "$data/paintings/mona_lisa.jpg" \
+    --style "$data/paintings/starry_night.jpg" --decoders "$models" --levels $levels -o "$out/time-wct.png" --quiet) |"
+done
 for model in "$models"/fast-style-*.safetensors; do
   echo "| stylelab fast-style $(basename "$model") | $(time_best "$stylelab" fast-style --model "$model" \
     --content "$data/paintings/mona_lisa.jpg" -o "$out/time-fast.png" --quiet) |"

@@ -47,23 +47,28 @@ struct WinogradConvolution {
     /// filters are transformed when it is built, and VGG-19's and a decoder's add up to tens of millions of taps).
     static func transformFilters(_ weights: [Float], outputs: Int, inputs: Int) -> [Float] {
         var u = [Float](repeating: 0, count: 36 * outputs * inputs)
+        let g = WinogradConvolution.g.flatMap { $0 }  // row-major 6 × 3, read through a pointer below
         u.withUnsafeMutableBufferPointer { out in
-            let out = SharedBuffer(out)
-            Parallel.forEach(outputs) { k in
-                var gf = [Float](repeating: 0, count: 18)
-                for c in 0 ..< inputs {
-                    let f = (k * inputs + c) * 9  // the filter's taps f[3y + x] start here
-                    // G g first (6 × 3), then (G g) Gᵀ.
-                    for a in 0 ..< 6 {
-                        for x in 0 ..< 3 {
-                            let column = (weights[f + x], weights[f + 3 + x], weights[f + 6 + x])
-                            gf[3 * a + x] = g[a][0] * column.0 + g[a][1] * column.1 + g[a][2] * column.2
-                        }
-                    }
-                    for a in 0 ..< 6 {
-                        for b in 0 ..< 6 {
-                            let value = gf[3 * a] * g[b][0] + gf[3 * a + 1] * g[b][1] + gf[3 * a + 2] * g[b][2]
-                            out[((a * 6 + b) * outputs + k) * inputs + c] = value
+            weights.withUnsafeBufferPointer { taps in
+                g.withUnsafeBufferPointer { g in
+                    let (out, taps, g) = (SharedBuffer(out), SharedReadBuffer(taps), SharedReadBuffer(g))
+                    Parallel.forEach(outputs) { k in
+                        var gf = (0 ..< 18).map { _ in Float(0) }
+                        for c in 0 ..< inputs {
+                            let f = taps.base + (k * inputs + c) * 9  // the filter's taps f[3y + x]
+                            // G g first (6 × 3), then (G g) Gᵀ.
+                            for a in 0 ..< 6 {
+                                for x in 0 ..< 3 {
+                                    gf[3 * a + x] = g[3 * a] * f[x] + g[3 * a + 1] * f[3 + x] + g[3 * a + 2] * f[6 + x]
+                                }
+                            }
+                            for a in 0 ..< 6 {
+                                for b in 0 ..< 6 {
+                                    let value = gf[3 * a] * g[3 * b] + gf[3 * a + 1] * g[3 * b + 1]
+                                        + gf[3 * a + 2] * g[3 * b + 2]
+                                    out[((a * 6 + b) * outputs + k) * inputs + c] = value
+                                }
+                            }
                         }
                     }
                 }

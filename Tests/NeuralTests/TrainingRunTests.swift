@@ -45,6 +45,32 @@ import Imaging
         #expect(decoder.layer == "relu1_1")
     }
 
+    /// A deeper decoder can start from a shallower one, whose layers are its tail; not the other way round.
+    @Test func aDeeperDecoderStartsFromAShallowerOne() throws {
+        let folder = try tinyImageFolder()
+        let weights = VGG19Weights.random(seed: 3, convolutions: 3)
+        let shallow = folder + "/relu1_1.safetensors"
+        _ = try trainFeatureDecoder(decoderSettings(), images: [folder], weights: weights,
+                                    schedule: TrainingSchedule(steps: 2, batch: 1, learningRate: 1e-3),
+                                    output: shallow, command: "test")
+        let trained = try FeatureDecoder(contentsOf: shallow)
+        let deeper = try FeatureDecoder(layer: "relu2_1", encoder: weights.source, seed: 7)
+        try deeper.copyShallowerLayers(from: shallow)
+        let tail = deeper.parameters.filter { $0.name.hasPrefix("deconv1_1") }
+        #expect(tail.count == 2 && tail.map(\.values) == trained.parameters.map(\.values))
+        let shallower = try FeatureDecoder(layer: "relu1_1", encoder: weights.source, seed: 7)
+        #expect(throws: ParameterError.self) { try shallower.copyShallowerLayers(from: shallow) }
+    }
+
+    /// A sliver of an image would be scaled to gigapixels: refused, naming the file.
+    @Test func aLongThinTrainingImageIsRefused() throws {
+        let folder = try tinyImageFolder()
+        try Image(width: 400, height: 2, channels: 3).write(to: folder + "/sliver.png")
+        #expect {
+            _ = try TrainingImages(paths: [folder], crop: 32, shorterSide: 64, seed: 1)
+        } throws: { "\($0)".contains("sliver.png") && "\($0)".contains("16 times") }
+    }
+
     @Test func resumingGivesTheWeightsOfAnUninterruptedRun() throws {
         let folder = try tinyImageFolder()
         let weights = VGG19Weights.random(seed: 3, convolutions: 2)

@@ -48,6 +48,13 @@ import Testing
         #expect(fast.status == 0, "\(fast.standardError)")
         #expect(try Image(contentsOf: folder + "/fast.png").size == Size(width: 48, height: 40))
 
+        let curves = try CLIRun(["train", "curves", folder + "/fast.csv", "-o", folder + "/curves.png"])
+        #expect(curves.status == 0, "\(curves.standardError)")
+        #expect(try Image(contentsOf: folder + "/curves.png").width == 640)
+        try Data("step,total\n1,abc\n".utf8).write(to: URL(fileURLWithPath: folder + "/bad.csv"))
+        let badLog = try CLIRun(["train", "curves", folder + "/bad.csv", "-o", folder + "/bad-curves.png"])
+        #expect(badLog.status == 1 && badLog.standardError.contains("line 2"), "\(badLog.standardError)")
+
         // Bad values are refused in one line that names the flag or file.
         let refusals: [([String], String)] = [
             (["fast-style", "--model", folder + "/fast.safetensors", "--style-mix", "1"], "--style-mix"),
@@ -65,6 +72,35 @@ import Testing
             let run = try CLIRun(arguments + ["--content", folder + "/content.png", "-o", folder + "/bad.png"])
             #expect(run.status == 1 && run.standardError.contains(message), "\(arguments): \(run.standardError)")
         }
+    }
+
+    /// Training and stylising on one CPU write the bytes they write on all of them.
+    @Test func trainingAndStylisingGiveTheSameBytesOnOneCPU() throws {
+        let folder = scratchFolder()
+        for (n, name) in ["content", "style"].enumerated() {
+            try SyntheticImage.naturalLooking(Size(width: 64, height: 56), seed: UInt64(n + 9))
+                .write(to: "\(folder)/\(name).png")
+        }
+        // Both runs write the same files (the command line, with its paths, is in the model's metadata).
+        func run(cpus: String?) throws -> (Data, Data) {
+            let name = "model"
+            let train = try CLIRun(["train", "fast-style", "--style", folder + "/style.png", "--width", "8",
+                                    "--images", folder + "/content.png", "--weights", vggHead, "--crop", "48",
+                                    "--style-size", "56", "--shorter-side", "56", "--content-layer", "relu2_1",
+                                    "--style-layers", "relu1_1,relu2_1", "--steps", "2", "--batch", "2", "--quiet",
+                                    "-o", "\(folder)/\(name).safetensors"], cpus: cpus)
+            #expect(train.status == 0, "\(train.standardError)")
+            let stylise = try CLIRun(["fast-style", "--model", "\(folder)/\(name).safetensors", "--content",
+                                      folder + "/content.png", "--size", "0", "-o", "\(folder)/\(name).png",
+                                      "--quiet"], cpus: cpus)
+            #expect(stylise.status == 0, "\(stylise.standardError)")
+            return (try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(name).safetensors")),
+                    try Data(contentsOf: URL(fileURLWithPath: "\(folder)/\(name).png")))
+        }
+        let all = try run(cpus: nil), one = try run(cpus: "0")
+        #expect(ProcessInfo.processInfo.activeProcessorCount > 1, "one CPU here: both runs had one")
+        #expect(all.0 == one.0, "the 1-CPU training wrote other weights")
+        #expect(all.1 == one.1, "the 1-CPU stylisation wrote other bytes")
     }
 
     /// `wct` and `fast-style` methods in a run: the child runs them with the setting's model, and their time is in

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// The pictures a network trains on: every PNG or JPEG of the folders and files given, each scaled so that its
 /// shorter side is `shorterSide`, and cut into random square crops with random horizontal flips. Sample `index` of
@@ -31,15 +32,31 @@ struct TrainingImages {
             throw ParameterError(name: "--images", value: paths.joined(separator: ","),
                                  expected: "at least one PNG or JPEG image")
         }
-        var images: [Image] = []
+        var images: [Image] = [], bytes = 0
         for file in files {
             let image = try Image(contentsOf: file).rgb().opaque
-            let scale = Double(max(shorterSide, crop)) / Double(min(image.width, image.height))
-            let size = Size(width: max(crop, Int((Double(image.width) * scale).rounded())),
-                            height: max(crop, Int((Double(image.height) * scale).rounded())))
+            let size = try TrainingImages.scaledSize(image.size, crop: crop, shorterSide: shorterSide, file: file)
+            // Every image is kept, scaled, for the whole run: their sum must fit the memory budget.
+            bytes = Checked.sum([bytes, Checked.product([size.pixelCount, 3, 4]) ?? Int.max]) ?? Int.max
+            try MemoryBudget.systemDefault.check(bytes, task: "training", driver: "the --images (\(files.count) files)",
+                                                 reduce: "use fewer images or a smaller --shorter-side")
             images.append(image.resized(to: size))
         }
         (self.names, self.images, self.crop, self.seed) = (files, images, crop, seed)
+    }
+
+    /// The size an image is scaled to: its shorter side to `shorterSide` (at least the crop). A long thin image
+    /// would become enormous, so the longer side is limited to 16 times the shorter.
+    static func scaledSize(_ size: Size, crop: Int, shorterSide: Int, file: String) throws -> Size {
+        let short = min(size.width, size.height), long = max(size.width, size.height)
+        guard short > 0, long <= 16 * short else {
+            throw ParameterError(name: "--images", value: file,
+                                 expected: "an image whose longer side is at most 16 times its shorter "
+                                    + "(this one is \(size.width)×\(size.height))")
+        }
+        let scale = Double(max(shorterSide, crop)) / Double(short)
+        return Size(width: max(crop, Int((Double(size.width) * scale).rounded())),
+                    height: max(crop, Int((Double(size.height) * scale).rounded())))
     }
 
     /// Sample `index` of step `step`: a crop × crop RGB image (0–1).
