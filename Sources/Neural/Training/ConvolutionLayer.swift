@@ -49,9 +49,9 @@ final class ConvolutionLayer: TrainableLayer {
             weight.values.withUnsafeBufferPointer { w in
                 columns.withUnsafeBufferPointer { c in
                     y.values.withUnsafeMutableBufferPointer { out in
-                        GEMM.multiply(m: outputs, n: band.count * ow, k: depth, alpha: 1, w.baseAddress!, lda: depth,
-                                      c.baseAddress!, ldb: band.count * ow, beta: 1,
-                                      out.baseAddress! + band.lowerBound * ow, ldc: plane)
+                        guard let w = w.baseAddress, let c = c.baseAddress, let out = out.baseAddress else { return }
+                        GEMM.multiply(m: outputs, n: band.count * ow, k: depth, alpha: 1, w, lda: depth, c,
+                                      ldb: band.count * ow, beta: 1, out + band.lowerBound * ow, ldc: plane)
                     }
                 }
             }
@@ -74,17 +74,19 @@ final class ConvolutionLayer: TrainableLayer {
             im2col(padded, rows: band, outputWidth: ow)
             if dColumns.count < depth * n { dColumns = [Float](repeating: 0, count: depth * n) }
             gradient.values.withUnsafeBufferPointer { g in
-                let g = g.baseAddress! + band.lowerBound * ow
+                guard let g = g.baseAddress.map({ $0 + band.lowerBound * ow }) else { return }
                 columns.withUnsafeBufferPointer { c in
                     weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        GEMM.accumulateLongProduct(m: outputs, n: depth, k: n, g, lda: plane, c.baseAddress!, ldb: n,
-                                                   into: dw.baseAddress!, ldc: depth)
+                        guard let c = c.baseAddress, let dw = dw.baseAddress else { return }
+                        GEMM.accumulateLongProduct(m: outputs, n: depth, k: n, g, lda: plane, c, ldb: n, into: dw,
+                                                   ldc: depth)
                     }
                 }
                 weight.values.withUnsafeBufferPointer { w in
                     dColumns.withUnsafeMutableBufferPointer { dc in
-                        GEMM.multiply(transposingA: true, m: depth, n: n, k: outputs, alpha: 1, w.baseAddress!,
-                                      lda: depth, g, ldb: plane, beta: 0, dc.baseAddress!, ldc: n)
+                        guard let w = w.baseAddress, let dc = dc.baseAddress else { return }
+                        GEMM.multiply(transposingA: true, m: depth, n: n, k: outputs, alpha: 1, w, lda: depth, g,
+                                      ldb: plane, beta: 0, dc, ldc: n)
                     }
                 }
             }

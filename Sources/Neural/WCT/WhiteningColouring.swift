@@ -27,8 +27,8 @@ struct FeatureStatistics {
         var covariance = [Float](repeating: 0, count: c * c)
         centred.withUnsafeBufferPointer { values in
             covariance.withUnsafeMutableBufferPointer { out in
-                GEMM.gram(values.baseAddress!, rows: c, length: n, alpha: 1 / Float(max(n - 1, 1)),
-                          into: out.baseAddress!)
+                guard let values = values.baseAddress, let out = out.baseAddress else { return }
+                GEMM.gram(values, rows: c, length: n, alpha: 1 / Float(max(n - 1, 1)), into: out)
             }
         }
         let (values, vectors) = try symmetricEigen(covariance.map(Double.init), size: c)
@@ -84,8 +84,8 @@ func whiteningColouring(_ content: Tensor, styles: [(statistics: FeatureStatisti
     transform.withUnsafeBufferPointer { t in
         content.values.withUnsafeBufferPointer { f in
             out.values.withUnsafeMutableBufferPointer { o in
-                GEMM.multiply(m: c, n: n, k: c, alpha: 1, t.baseAddress!, lda: c, f.baseAddress!, ldb: n, beta: 1,
-                              o.baseAddress!, ldc: n)
+                guard let t = t.baseAddress, let f = f.baseAddress, let o = o.baseAddress else { return }
+                GEMM.multiply(m: c, n: n, k: c, alpha: 1, t, lda: c, f, ldb: n, beta: 1, o, ldc: n)
             }
         }
     }
