@@ -60,7 +60,9 @@ func fastStyleModelPath(_ setting: RunConfig.TaskSetting) -> String {
 }
 
 /// The model files a trained method's cell reads, as digests for its key: a retrained model runs the cell again.
-func trainedModelDigests(_ kind: RunConfig.Kind, _ setting: RunConfig.TaskSetting) -> [String] {
+/// `known` keeps the digests already taken, so that every case of a run does not hash the same files again.
+func trainedModelDigests(_ kind: RunConfig.Kind, _ setting: RunConfig.TaskSetting,
+                         known: inout [String: String]) -> [String] {
     let files: [String]
     switch kind {
     case .wct:
@@ -69,7 +71,11 @@ func trainedModelDigests(_ kind: RunConfig.Kind, _ setting: RunConfig.TaskSettin
     case .fastStyle: files = [fastStyleModelPath(setting)]
     default: files = []
     }
-    return files.map { "model=" + ((try? SHA256.hex(ofFile: $0)) ?? "missing") }
+    return files.map { file in
+        let digest = known[file] ?? (try? SHA256.hex(ofFile: file)) ?? "missing"
+        known[file] = digest
+        return "model=" + digest
+    }
 }
 
 private func peakMegabytes() -> Double { (residentHighWaterMarkKB() ?? 0) / 1024 }

@@ -105,7 +105,7 @@ public func runComparison(_ options: ComparisonOptions, log: @escaping @Sendable
 /// Every cell of the run, with its inputs prepared and its key computed.
 private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: String,
                           options: ComparisonOptions) throws -> [Cell] {
-    var cells: [Cell] = []
+    var cells: [Cell] = [], modelFileDigests: [String: String] = [:]
     var prepared = PreparedInputs(out: options.out, dataFolder: dataFolder, maxSide: run.maxSide,
                                   videoFrames: run.videoFrames ?? 8)
     for entry in set.cases {
@@ -130,7 +130,7 @@ private func plannedCells(run: RunConfig, set: DatasetManifest, dataFolder: Stri
                 let cell = CellSpec(algorithm: method.kind, task: task, inputs: inputs, folder: cellFolder,
                                     synthesisSize: run.synthesisSize ?? "256x256", seed: run.seed ?? 0,
                                     setting: setting, weights: options.weightsPath)
-                modelDigests = trainedModelDigests(method.kind, setting)
+                modelDigests = trainedModelDigests(method.kind, setting, known: &modelFileDigests)
                 argv = [options.executable, "cell", cellFolder + "/cell.json"]
                 spec = cell
                 recipe = String(decoding: try cellFileBytes(cell), as: UTF8.self)

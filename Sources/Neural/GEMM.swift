@@ -31,50 +31,43 @@ enum GEMM {
     }
 
     /// C += A Bᵀ for A m × k and B n × k (row-major, rows of length lda and ldb), with k long and m, n small: a
-    /// convolution's weight gradient, whose inner length is the pixels. The length is cut into fixed pieces whose
-    /// products are made on their own and added in piece order.
+    /// convolution's weight gradient, whose inner length is the pixels.
     static func accumulateLongProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
                                       _ b: UnsafePointer<Float>, ldb: Int, into c: UnsafeMutablePointer<Float>,
                                       ldc: Int) {
-        let piece = 2048, pieces = max(1, (k + piece - 1) / piece), size = m * n
+        longProduct(m: m, n: n, k: k, alpha: 1, a, lda: lda, b, ldb: ldb, piece: 2048, into: c, ldc: ldc,
+                    accumulating: true)
+    }
+
+    /// G = α F Fᵀ for F of `rows` × `length` (row-major), G rows × rows.
+    static func gram(_ f: UnsafePointer<Float>, rows: Int, length: Int, alpha: Float,
+                     into g: UnsafeMutablePointer<Float>) {
+        longProduct(m: rows, n: rows, k: length, alpha: alpha, f, lda: length, f, ldb: length, piece: depthPerPiece,
+                    into: g, ldc: rows, accumulating: false)
+    }
+
+    /// C = α A Bᵀ (+ C when accumulating) with the inner length k cut into fixed pieces: each piece's product is
+    /// made on its own, and the products are added in piece order, so the bits do not depend on who ran which.
+    private static func longProduct(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>, lda: Int,
+                                    _ b: UnsafePointer<Float>, ldb: Int, piece: Int,
+                                    into c: UnsafeMutablePointer<Float>, ldc: Int, accumulating: Bool) {
+        let pieces = max(1, (k + piece - 1) / piece), size = m * n
         var partial = [Float](repeating: 0, count: pieces * size)
         let a = SharedReadBuffer(a), b = SharedReadBuffer(b)
         partial.withUnsafeMutableBufferPointer { out in
             let out = SharedBuffer(out.baseAddress!)
             Parallel.forEach(pieces) { p in
                 let start = p * piece, depth = min(piece, k - start)
-                single(false, true, m: m, n: n, k: depth, alpha: 1, a.base + start, lda: lda, b.base + start,
+                single(false, true, m: m, n: n, k: depth, alpha: alpha, a.base + start, lda: lda, b.base + start,
                        ldb: ldb, beta: 0, out.base + p * size, ldc: n)
             }
         }
         for i in 0 ..< m {
             for j in 0 ..< n {
-                var sum = c[i * ldc + j]
+                var sum: Float = accumulating ? c[i * ldc + j] : 0
                 for p in 0 ..< pieces { sum += partial[p * size + i * n + j] }
                 c[i * ldc + j] = sum
             }
-        }
-    }
-
-    /// G = α F Fᵀ for F of `rows` × `length` (row-major), G rows × rows: the length is cut into fixed pieces, each
-    /// piece's product made on its own, and the products added in piece order.
-    static func gram(_ f: UnsafePointer<Float>, rows: Int, length: Int, alpha: Float,
-                     into g: UnsafeMutablePointer<Float>) {
-        let pieces = max(1, (length + depthPerPiece - 1) / depthPerPiece), size = rows * rows
-        var partial = [Float](repeating: 0, count: pieces * size)
-        let f = SharedReadBuffer(f)
-        partial.withUnsafeMutableBufferPointer { out in
-            let out = SharedBuffer(out.baseAddress!)
-            Parallel.forEach(pieces) { piece in
-                let start = piece * depthPerPiece, depth = min(depthPerPiece, length - start)
-                single(false, true, m: rows, n: rows, k: depth, alpha: alpha, f.base + start, lda: length,
-                       f.base + start, ldb: length, beta: 0, out.base + piece * size, ldc: rows)
-            }
-        }
-        for i in 0 ..< size {
-            var sum: Float = 0
-            for piece in 0 ..< pieces { sum += partial[piece * size + i] }
-            g[i] = sum
         }
     }
 

@@ -54,14 +54,7 @@ public struct Tensor: Sendable, Equatable {
 extension Tensor {
     /// The network input for `image` (RGB, values 0–1) under a normalisation.
     public init(networkInput image: Image, normalisation: InputNormalisation) {
-        let rgb = image.rgb().opaque, n = rgb.pixelCount
-        var values = [Float](repeating: 0, count: 3 * n)
-        let (mean, std, scale) = (normalisation.mean, normalisation.std, normalisation.scale)
-        for c in 0 ..< 3 {
-            let source = normalisation.rgbChannel(c) * n
-            for i in 0 ..< n { values[c * n + i] = (rgb.samples[source + i] * scale - mean[c]) / std[c] }
-        }
-        self.init(channels: 3, height: rgb.height, width: rgb.width, values: values)
+        self = Tensor(rgb: image).networkInput(normalisation)
     }
 
     /// The image for a network input (inverse of `init(networkInput:)`), clamped to 0–1.

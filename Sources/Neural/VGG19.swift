@@ -69,10 +69,13 @@ public final class VGG19: FeatureNetwork {
 
     /// How many layers these weights reach (an exclusive bound on layer indices): every layer whose convolutions
     /// the file holds, with the ReLU and pooling that follow the last of them.
-    public var deepestLayer: Int {
+    public var deepestLayer: Int { VGG19.deepestLayer(convolutions: convolutionCount) }
+
+    /// The layers that `convolutions` convolutions reach (an exclusive bound on layer indices).
+    static func deepestLayer(convolutions: Int) -> Int {
         var reachable = 0
         for (l, layer) in VGG19.layers.enumerated() {
-            if case .convolution(let i) = layer.kind, i >= convolutionCount { break }
+            if case .convolution(let i) = layer.kind, i >= convolutions { break }
             reachable = l + 1
         }
         return reachable

@@ -52,6 +52,9 @@ public struct VGG19Weights: Sendable {
         self.source = source
     }
 
+    /// How many layers these weights reach (an exclusive bound), known without building the network.
+    public var deepestLayer: Int { VGG19.deepestLayer(convolutions: layers.count) }
+
     /// The same weights without the convolutions below the deepest of `layers` (e.g. Gatys's relu5_1 needs 13 of the
     /// 16): what no loss reads is neither transformed nor kept. A name VGG-19 lacks keeps everything, so that the
     /// network can refuse it by name.

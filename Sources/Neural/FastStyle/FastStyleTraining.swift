@@ -24,9 +24,13 @@ public struct FastStyleSettings: Sendable, Equatable {
 
     public init(styles: [String]) { self.styles = styles }
 
+    /// The styles' names: their file names without folder or extension.
+    var styleNames: [String] {
+        styles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+    }
+
     var asMetadata: [String: String] {
-        ["styles": styles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
-            .joined(separator: ","), "width": String(width), "crop": String(crop), "shorter_side": String(shorterSide),
+        ["styles": styleNames.joined(separator: ","), "width": String(width), "crop": String(crop), "shorter_side": String(shorterSide),
          "style_size": String(styleSize), "content_layer": contentLayer,
          "style_layers": styleLayers.joined(separator: ","),
          "content_weight": String(contentWeight), "style_weight": String(styleWeight)]
@@ -51,12 +55,11 @@ public func trainStyleTransformer(_ settings: FastStyleSettings, images paths: [
                                   schedule: TrainingSchedule, output: String, command: String,
                                   progress: ProgressSink? = nil) throws -> TrainingReport {
     try settings.validate()
-    let transformer = try StyleTransformer(width: settings.width, styles: settings.asMetadata["styles"]?
-        .split(separator: ",").map(String.init) ?? [], seed: schedule.seed)
+    let transformer = try StyleTransformer(width: settings.width, styles: settings.styleNames, seed: schedule.seed)
     let content = VGG19.index(of: settings.contentLayer) ?? 0
     let styleIndices = settings.styleLayers.compactMap(VGG19.index(of:))
     let last = max(content, styleIndices.max() ?? 0)
-    guard last < VGG19(weights).deepestLayer else {
+    guard last < weights.deepestLayer else {
         throw NeuralError.tooDeep(layer: VGG19.layers[last].name, weights: weights.source)
     }
     let vgg = VGG19(weights.reaching([settings.contentLayer] + settings.styleLayers))
@@ -104,20 +107,11 @@ public func trainStyleTransformer(_ settings: FastStyleSettings, images paths: [
         return ["total": contentLoss + styleLoss, "content": contentLoss, "style": styleLoss]
     }
     let seconds = Date().timeIntervalSince(start)
-    var file = metadata
-    file["kind"] = StyleTransformer.kind
-    file["steps"] = String(schedule.steps)
-    file["command"] = command
-    file["images"] = data.names.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")
-    file["final_loss"] = String(format: "%.5g", history.last?["total"] ?? 0)
     transformer.select([1] + [Float](repeating: 0, count: settings.styles.count - 1))
-    try ModelFile.write(transformer.parameters, metadata: file, to: output, precision: .float16)
     var side = settings.crop
     let macs = 3 * convolutionMACs(transformer.network.layers, side: &side)
         + 3 * vggMACs(through: last, side: settings.crop) + vggMACs(through: content, side: settings.crop)
-    return TrainingReport(steps: history.count, seconds: seconds, firstLoss: history.first?["total"] ?? 0,
-                          lastLoss: history.last?["total"] ?? 0,
-                          gigaflopsPerSecond: 2 * Double(macs) * Double(history.count * schedule.batch)
-                              / max(seconds, 1e-9) / 1e9,
-                          images: data.names.count)
+    return try finishTraining(transformer.parameters, metadata: metadata, kind: StyleTransformer.kind,
+                              command: command, schedule: schedule, images: data, history: history,
+                              seconds: seconds, macsPerSample: macs, output: output)
 }

@@ -15,8 +15,6 @@ final class ConvolutionLayer: TrainableLayer {
     private var padded = Tensor(channels: 1, height: 1, width: 1)
     private var inputShape = (height: 0, width: 0)
     private var columns: [Float] = []
-    /// Column-buffer budget in floats per band (8 MB).
-    static let bandBudget = 2 << 20
     /// Inference with a 3 × 3, stride-1 kernel runs by Winograd, as VGG-19's does (4× fewer multiplications); the
     /// transformed filters are kept while the weights stay as they were.
     private var winograd: (generation: [Int], convolution: WinogradConvolution)?
@@ -154,7 +152,7 @@ final class ConvolutionLayer: TrainableLayer {
 
     /// Output rows in bands whose columns fit the budget.
     private func bands(height: Int, width: Int) -> [Range<Int>] {
-        let rows = max(1, min(height, ConvolutionLayer.bandBudget / max(inputs * kernel * kernel * width, 1)))
+        let rows = max(1, min(height, Convolution.bandBudget / max(inputs * kernel * kernel * width, 1)))
         return Swift.stride(from: 0, to: height, by: rows).map { $0 ..< min($0 + rows, height) }
     }
 

@@ -18,10 +18,7 @@ enum ModelFile {
     /// The file's tensors and metadata, checked to be `kind`.
     static func read(_ path: String, kind: String) throws -> WeightFile {
         let file = try WeightFile.read(path)
-        guard file.format == .safetensors, file.metadata["kind"] == kind else {
-            let found = file.metadata["kind"].map { "a \($0) model" } ?? "not a StyleLab model"
-            throw WeightError.refused(path: path, detail: "expected a \(kind) model, found \(found)")
-        }
+        try refuse(file, unlessOf: kind, path: path)
         return file
     }
 
@@ -29,7 +26,15 @@ enum ModelFile {
     static func readModel(_ path: String, kind: String) throws -> (file: WeightFile, prefix: String) {
         let file = try WeightFile.read(path)
         if file.format == .safetensors, file.metadata["kind"] == kind + "-checkpoint" { return (file, "parameter.") }
-        return (try read(path, kind: kind), "")
+        try refuse(file, unlessOf: kind, path: path)
+        return (file, "")
+    }
+
+    private static func refuse(_ file: WeightFile, unlessOf kind: String, path: String) throws {
+        guard file.format == .safetensors, file.metadata["kind"] == kind else {
+            let found = file.metadata["kind"].map { "a \($0) model" } ?? "not a StyleLab model"
+            throw WeightError.refused(path: path, detail: "expected a \(kind) model, found \(found)")
+        }
     }
 
     /// Copies the file's tensors into `parameters`, which must match them one for one.

@@ -80,6 +80,36 @@ func runTraining(_ parameters: [Parameter], _ schedule: TrainingSchedule, settin
     return history
 }
 
+/// What a training run did.
+public struct TrainingReport: Sendable {
+    public var steps: Int
+    public var seconds: Double
+    /// Mean losses of the first and last steps run.
+    public var firstLoss: Double, lastLoss: Double
+    /// Convolution work per second (multiply–adds × 2), forward and backward passes of both networks counted.
+    public var gigaflopsPerSecond: Double
+    public var images: Int
+}
+
+/// The end of every training command: the network written in half precision, with its metadata saying what it is
+/// and how it was made, and the run's report. `macsPerSample` counts one sample's convolutions, both ways.
+func finishTraining(_ parameters: [Parameter], metadata: [String: String], kind: String, command: String,
+                    schedule: TrainingSchedule, images: TrainingImages, history: [[String: Double]], seconds: Double,
+                    macsPerSample: Int, output: String) throws -> TrainingReport {
+    var file = metadata
+    file["kind"] = kind
+    file["steps"] = String(schedule.steps)
+    file["command"] = command
+    file["images"] = images.names.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")
+    file["final_loss"] = String(format: "%.5g", history.last?["total"] ?? 0)
+    try ModelFile.write(parameters, metadata: file, to: output, precision: .float16)
+    let samples = Double(history.count * schedule.batch)
+    return TrainingReport(steps: history.count, seconds: seconds, firstLoss: history.first?["total"] ?? 0,
+                          lastLoss: history.last?["total"] ?? 0,
+                          gigaflopsPerSecond: 2 * Double(macsPerSample) * samples / max(seconds, 1e-9) / 1e9,
+                          images: images.names.count)
+}
+
 /// The loss log: `step,total,…` with the loss terms in name order, one row per step, flushed as it goes.
 struct LossLog {
     private let handle: FileHandle

@@ -26,17 +26,6 @@ public struct DecoderTrainingSettings: Sendable, Equatable {
     }
 }
 
-/// What a training run did.
-public struct TrainingReport: Sendable {
-    public var steps: Int
-    public var seconds: Double
-    /// Mean losses of the first and last steps run.
-    public var firstLoss: Double, lastLoss: Double
-    /// Convolution work per second (multiply–adds × 2), forward and backward passes of both networks counted.
-    public var gigaflopsPerSecond: Double
-    public var images: Int
-}
-
 /// Trains the decoder for `settings.layer` against `weights` and writes it to `output` (half precision), with its
 /// training command, data and losses in the metadata.
 public func trainFeatureDecoder(_ settings: DecoderTrainingSettings, images paths: [String], weights: VGG19Weights,
@@ -49,7 +38,7 @@ public func trainFeatureDecoder(_ settings: DecoderTrainingSettings, images path
     try check.real("--feature-weight", settings.featureWeight, 0 ... 1e6)
     let decoder = try FeatureDecoder(layer: settings.layer, encoder: weights.source, seed: schedule.seed)
     if let start = settings.startFrom { try decoder.copyShallowerLayers(from: start) }
-    guard let last = VGG19.index(of: settings.layer), last < VGG19(weights).deepestLayer else {
+    guard let last = VGG19.index(of: settings.layer), last < weights.deepestLayer else {
         throw NeuralError.tooDeep(layer: settings.layer, weights: weights.source)
     }
     let vgg = VGG19(weights.reaching([settings.layer]))
@@ -80,20 +69,11 @@ public func trainFeatureDecoder(_ settings: DecoderTrainingSettings, images path
         decoder.network.backward(gradient)
         return ["total": pixel + feature, "pixel": pixel, "feature": feature]
     }
-    let seconds = Date().timeIntervalSince(start)
-    metadata["kind"] = FeatureDecoder.kind
-    metadata["steps"] = String(schedule.steps)
-    metadata["command"] = command
-    metadata["images"] = data.names.map { ($0 as NSString).lastPathComponent }.joined(separator: ",")
-    metadata["final_loss"] = String(format: "%.5g", history.last?["total"] ?? 0)
-    try ModelFile.write(decoder.parameters, metadata: metadata, to: output, precision: .float16)
     let side = settings.crop
     let macs = 3 * (decoderMACs(settings.layer, side: side) + vggMACs(through: last, side: side))
-    let samples = Double(history.count * schedule.batch)
-    return TrainingReport(steps: history.count, seconds: seconds, firstLoss: history.first?["total"] ?? 0,
-                          lastLoss: history.last?["total"] ?? 0,
-                          gigaflopsPerSecond: 2 * Double(macs) * samples / max(seconds, 1e-9) / 1e9,
-                          images: data.names.count)
+    return try finishTraining(decoder.parameters, metadata: metadata, kind: FeatureDecoder.kind, command: command,
+                              schedule: schedule, images: data, history: history,
+                              seconds: Date().timeIntervalSince(start), macsPerSample: macs, output: output)
 }
 
 /// weight · mean((a − b)²) and its gradient with respect to a.
