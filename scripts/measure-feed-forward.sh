@@ -59,8 +59,11 @@ time_best() {
   done
   echo "$best"
 }
+"$stylelab" convert "$data/photos/chelsea_cat.png" "$out/square-512.png" --resize 512x512
 for levels in relu4_1,relu3_1,relu2_1,relu1_1 $five; do
   echo "| stylelab wct --levels $levels | $(time_best "$stylelab" wct --content "$data/paintings/mona_lisa.jpg" \
+    --style "$data/paintings/starry_night.jpg" --decoders "$models" --levels $levels -o "$out/time-wct.png" --quiet) |"
+  echo "| the same, content 512 × 512 | $(time_best "$stylelab" wct --content "$out/square-512.png" \
     --style "$data/paintings/starry_night.jpg" --decoders "$models" --levels $levels -o "$out/time-wct.png" --quiet) |"
 done
 for model in "$models"/fast-style-*.safetensors; do

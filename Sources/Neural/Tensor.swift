@@ -16,6 +16,14 @@ public struct Tensor: Sendable, Equatable {
         precondition(self.values.count == channels * height * width, "Tensor(\(channels)×\(height)×\(width)) needs that many values")
     }
 
+    /// A tensor whose values are not set, for an operation that writes every one of them (a convolution's output):
+    /// zeroing tens of megabytes only to overwrite them cost more than some of the arithmetic.
+    static func unfilled(channels: Int, height: Int, width: Int) -> Tensor {
+        let n = channels * height * width
+        return Tensor(channels: channels, height: height, width: width,
+                      values: [Float](unsafeUninitializedCapacity: n) { _, count in count = n })
+    }
+
     public var count: Int { values.count }
     public var plane: Int { height * width }
 
@@ -24,7 +32,11 @@ public struct Tensor: Sendable, Equatable {
     mutating func reshape(channels c: Int, height h: Int, width w: Int) {
         let n = c * h * w
         if values.count > n { values.removeLast(values.count - n) }
-        else if values.count < n { values.append(contentsOf: Tensor.zeros(n - values.count)) }
+        else if values.count < n {
+            // Growing past the capacity would copy the old values, which nobody wants: start afresh instead.
+            if values.capacity < n { values = []; values = Tensor.zeros(n) }
+            else { values.append(contentsOf: Tensor.zeros(n - values.count)) }
+        }
         (channels, height, width) = (c, h, w)
     }
 

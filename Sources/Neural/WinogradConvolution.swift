@@ -43,38 +43,30 @@ struct WinogradConvolution {
         filters = WinogradConvolution.transformFilters(w.weights, outputs: w.outputs, inputs: w.inputs)
     }
 
-    /// U_ξ[k][c] = (G g_kc Gᵀ)_ξ, ξ = 6a + b; the output channels are shared out among the cores (a network's
-    /// filters are transformed when it is built, and VGG-19's and a decoder's add up to tens of millions of taps).
+    /// (G ⊗ G), 36 × 9: row ξ = 6a + b, column 3y + x holds G[a][y] · G[b][x], so that (G g Gᵀ)_ξ is row ξ
+    /// times the filter's nine taps.
+    static let kronecker: [Float] = (0 ..< 36).flatMap { (xi: Int) -> [Float] in
+        let (a, b) = (xi / 6, xi % 6)
+        return (0 ..< 9).map { (tap: Int) -> Float in g[a][tap / 3] * g[b][tap % 3] }
+    }
+
+    /// U_ξ[k][c] = (G g_kc Gᵀ)_ξ. The taps are a (k·c) × 9 matrix, so all 36 positions of every filter are one
+    /// product, U (36 × kc) = (G ⊗ G) · tapsᵀ, already in U's layout: a layer's filters (millions of taps in
+    /// VGG-19's deep layers and a decoder's) transform at the speed of memory, not of a loop per filter.
     static func transformFilters(_ weights: [Float], outputs: Int, inputs: Int) -> [Float] {
-        var u = [Float](repeating: 0, count: 36 * outputs * inputs)
-        let g = WinogradConvolution.g.flatMap { $0 }  // row-major 6 × 3, read through a pointer below
-        u.withUnsafeMutableBufferPointer { out in
+        let filters = outputs * inputs
+        return [Float](unsafeUninitializedCapacity: 36 * filters) { out, count in
+            out.initialize(repeating: 0)  // replaced below; stays only if the weights are short (checked at load)
+            count = 36 * filters
             weights.withUnsafeBufferPointer { taps in
-                g.withUnsafeBufferPointer { g in
-                    let (out, taps, g) = (SharedBuffer(out), SharedReadBuffer(taps), SharedReadBuffer(g))
-                    Parallel.forEach(outputs) { k in
-                        var gf = (0 ..< 18).map { _ in Float(0) }
-                        for c in 0 ..< inputs {
-                            let f = taps.base + (k * inputs + c) * 9  // the filter's taps f[3y + x]
-                            // G g first (6 × 3), then (G g) Gᵀ.
-                            for a in 0 ..< 6 {
-                                for x in 0 ..< 3 {
-                                    gf[3 * a + x] = g[3 * a] * f[x] + g[3 * a + 1] * f[3 + x] + g[3 * a + 2] * f[6 + x]
-                                }
-                            }
-                            for a in 0 ..< 6 {
-                                for b in 0 ..< 6 {
-                                    let value = gf[3 * a] * g[3 * b] + gf[3 * a + 1] * g[3 * b + 1]
-                                        + gf[3 * a + 2] * g[3 * b + 2]
-                                    out[((a * 6 + b) * outputs + k) * inputs + c] = value
-                                }
-                            }
-                        }
-                    }
+                kronecker.withUnsafeBufferPointer { kron in
+                    guard let out = out.baseAddress, let taps = taps.baseAddress, let kron = kron.baseAddress,
+                          filters > 0, weights.count >= 9 * filters else { return }
+                    GEMM.multiply(transposingB: true, m: 36, n: filters, k: 9, alpha: 1, kron, lda: 9, taps, ldb: 9,
+                                  beta: 0, out, ldc: filters)
                 }
             }
         }
-        return u
     }
 
     /// The forward ξ whose transform, transposed and scaled, is the flipped filters' transform at ξ, and the scale.
@@ -83,27 +75,29 @@ struct WinogradConvolution {
         return (reciprocal[a] * 6 + reciprocal[b], reversedScale[a] * reversedScale[b])
     }
 
-    /// y ← conv(x) + bias.
-    func forward(_ x: Tensor, into y: inout Tensor, workspace: inout WinogradWorkspace) {
+    /// y ← conv(x) + bias, with x padded by one pixel of `padding`.
+    func forward(_ x: Tensor, padding: Padding = .zero, into y: inout Tensor, workspace: inout WinogradWorkspace) {
         y.reshape(channels: outputs, height: x.height, width: x.width)
-        run(x, outputChannels: outputs, transposed: false, bias: bias, into: &y, workspace: &workspace)
+        run(x, outputChannels: outputs, transposed: false, bias: bias, padding: padding, into: &y,
+            workspace: &workspace)
     }
 
     /// dx ← ∂/∂x of ⟨gradient, conv(x)⟩: the transposed convolution of the gradient.
     func backward(_ gradient: Tensor, into dx: inout Tensor, workspace: inout WinogradWorkspace) {
         dx.reshape(channels: inputs, height: gradient.height, width: gradient.width)
-        run(gradient, outputChannels: inputs, transposed: true, bias: nil, into: &dx, workspace: &workspace)
+        run(gradient, outputChannels: inputs, transposed: true, bias: nil, padding: .zero, into: &dx,
+            workspace: &workspace)
     }
 
     /// The three steps, band by band of tile rows: input transform, 36 GEMMs, output transform.
-    private func run(_ x: Tensor, outputChannels k: Int, transposed: Bool, bias: [Float]?, into y: inout Tensor,
-                     workspace: inout WinogradWorkspace) {
+    private func run(_ x: Tensor, outputChannels k: Int, transposed: Bool, bias: [Float]?, padding: Padding,
+                     into y: inout Tensor, workspace: inout WinogradWorkspace) {
         let c = x.channels, tilesAcross = (x.width + 3) / 4, tileRows = (x.height + 3) / 4
         let bandRows = max(1, min(tileRows, bandBudget / max(36 * max(c, k) * tilesAcross, 1)))
         for row0 in stride(from: 0, to: tileRows, by: bandRows) {
             let rows = min(bandRows, tileRows - row0), t = rows * tilesAcross
             workspace.reserve(36 * c * t, 36 * k * t)
-            WinogradTransforms.input(x, tileRows: row0 ..< row0 + rows, into: &workspace.v)
+            WinogradTransforms.input(x, tileRows: row0 ..< row0 + rows, padding: padding, into: &workspace.v)
             // Sound: the three buffers hold 36 × k × c, 36 × c × t and 36 × k × t floats (reserved above).
             self.filters.withUnsafeBufferPointer { u in
                 workspace.v.withUnsafeBufferPointer { v in
@@ -126,11 +120,12 @@ struct WinogradConvolution {
     }
 }
 
-/// The buffers a Winograd convolution reuses from call to call (V and M of one band).
+/// The buffers a Winograd convolution reuses from call to call (V and M of one band). Each band writes all of V
+/// (the input transform) and of M (the products, β = 0) before reading them, so they are never zeroed.
 struct WinogradWorkspace {
     var v: [Float] = [], m: [Float] = []
     mutating func reserve(_ vCount: Int, _ mCount: Int) {
-        if v.count < vCount { v = [Float](repeating: 0, count: vCount) }
-        if m.count < mCount { m = [Float](repeating: 0, count: mCount) }
+        if v.count < vCount { v = []; v = [Float](unsafeUninitializedCapacity: vCount) { _, n in n = vCount } }
+        if m.count < mCount { m = []; m = [Float](unsafeUninitializedCapacity: mCount) { _, n in n = mCount } }
     }
 }

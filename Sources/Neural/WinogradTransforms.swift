@@ -3,14 +3,15 @@ import Imaging
 import StyleLabSupport
 
 /// The input and output transforms of Winograd F(4 × 4, 3 × 3). Tile (i, j) covers outputs (4i … 4i + 3, 4j …
-/// 4j + 3) and reads inputs (4i − 1 … 4i + 4, 4j − 1 … 4j + 4), zero outside the image (the padding).
+/// 4j + 3) and reads inputs (4i − 1 … 4i + 4, 4j − 1 … 4j + 4). Outside the image the one-pixel border is the
+/// padding's (zero or reflected); inputs further out are zero, and only reach outputs past the edge, which are dropped.
 ///
 /// Both are separable, so each is done a whole row of tiles at a time: first along y, combining six input rows
 /// (or six rows of products) into six (or four) rows, then along x within them. Every step is an element-wise
 /// loop over contiguous rows, in `CKernels` (vectorised for the CPU's widest vectors; Bᵀ and Aᵀ are there).
 enum WinogradTransforms {
     /// V[ξ][c][t] = (Bᵀ d_{c,t} B)_ξ for the tiles of `tileRows`, ξ = 6q + p, t = (i − first row) · across + j.
-    static func input(_ x: Tensor, tileRows: Range<Int>, into v: inout [Float]) {
+    static func input(_ x: Tensor, tileRows: Range<Int>, padding: Padding, into v: inout [Float]) {
         let h = x.height, w = x.width, hw = h * w, across = (w + 3) / 4, t = tileRows.count * across
         let padded = 4 * across + 2, channels = x.channels  // x = −1 … 4·across: every column a tile reads
         x.values.withUnsafeBufferPointer { src in
@@ -22,11 +23,15 @@ enum WinogradTransforms {
                         guard let base = scratch.baseAddress else { return }
                         let combined = base + 6 * padded
                         for (r, i) in tileRows.enumerated() {
-                            // The six input rows 4i − 1 … 4i + 4, shifted by one column and zero-padded.
+                            // The six input rows 4i − 1 … 4i + 4, shifted by one column and padded.
                             for dy in 0 ..< 6 {
                                 let row = base + dy * padded, yy = 4 * i - 1 + dy
                                 row.update(repeating: 0, count: padded)
-                                if yy >= 0 && yy < h { (row + 1).update(from: src.base + c * hw + yy * w, count: w) }
+                                guard yy <= h, let sy = padding.source(yy, h) else { continue }
+                                let line = src.base + c * hw + sy * w
+                                (row + 1).update(from: line, count: w)
+                                if let left = padding.source(-1, w) { row[0] = line[left] }
+                                if let right = padding.source(w, w) { row[w + 1] = line[right] }
                             }
                             // Along y: Bᵀ's six row combinations.
                             sl_winograd_input_rows(base, padded, padded, combined, padded)

@@ -22,24 +22,29 @@ package enum Parallel {
     }
 }
 
+// The two buffers are public types, unlike the rest of this module: Swift 6.3 does not inline the @inlinable
+// members of a `package` type into another module (checked: every `buffer[i]` in Neural was a call through
+// Float's value witness, 3–6 % of a WCT run), and these subscripts sit in the innermost loops. The module is not
+// a product, so they are still no part of StyleLab's public API.
+
 /// A buffer base address shared by parallel workers that each write their own, disjoint part of it.
 /// Creating one is a promise that no two workers touch the same element.
-package struct SharedBuffer<Element>: @unchecked Sendable {
-    package let base: UnsafeMutablePointer<Element>
-    package init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
-    package init(_ pointer: UnsafeMutablePointer<Element>) { base = pointer }
-    @inlinable package subscript(i: Int) -> Element {
+@frozen public struct SharedBuffer<Element>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Element>
+    @inlinable public init(_ buffer: UnsafeMutableBufferPointer<Element>) { base = buffer.baseAddress! }
+    @inlinable public init(_ pointer: UnsafeMutablePointer<Element>) { base = pointer }
+    @inlinable public subscript(i: Int) -> Element {
         get { base[i] }
         nonmutating set { base[i] = newValue }
     }
 }
 
 /// A read-only buffer base address shared by parallel workers.
-package struct SharedReadBuffer<Element>: @unchecked Sendable {
-    package let base: UnsafePointer<Element>
-    package init(_ buffer: UnsafeBufferPointer<Element>) { base = buffer.baseAddress! }
-    package init(_ pointer: UnsafePointer<Element>) { base = pointer }
-    @inlinable package subscript(i: Int) -> Element { base[i] }
+@frozen public struct SharedReadBuffer<Element>: @unchecked Sendable {
+    public let base: UnsafePointer<Element>
+    @inlinable public init(_ buffer: UnsafeBufferPointer<Element>) { base = buffer.baseAddress! }
+    @inlinable public init(_ pointer: UnsafePointer<Element>) { base = pointer }
+    @inlinable public subscript(i: Int) -> Element { base[i] }
 }
 
 extension Parallel {

@@ -16,6 +16,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Optimiser steps.") var steps: Int = 1000
     @Option(help: "Samples per step.") var batch: Int = 4
     @Option(help: "Adam's learning rate (default: the command's own, 1e-3 or 1e-4).") var learningRate: Float?
+    @Option(help: "Raise the learning rate linearly over the first N steps (deep decoders need it).")
+    var warmupSteps: Int = 0
     @Option(help: "Seed of the initial weights and of every crop and flip.") var seed: UInt64 = 1
     @Option(help: "Write a checkpoint here (at the end, and every --checkpoint-every steps).") var checkpoint: String?
     @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery: Int = 0
@@ -32,8 +34,11 @@ struct TrainingOptions: ParsableArguments {
     }
 
     func schedule(defaultRate: Float) -> TrainingSchedule {
-        TrainingSchedule(steps: steps, batch: batch, learningRate: learningRate ?? defaultRate, seed: seed,
-                         checkpointEvery: checkpointEvery, checkpoint: checkpoint, resume: resume, log: log)
+        var schedule = TrainingSchedule(steps: steps, batch: batch, learningRate: learningRate ?? defaultRate,
+                                        seed: seed, checkpointEvery: checkpointEvery, checkpoint: checkpoint,
+                                        resume: resume, log: log)
+        schedule.warmupSteps = warmupSteps
+        return schedule
     }
 }
 

@@ -116,4 +116,18 @@ import Imaging
             layer.weight.values[3] += 0.5
         }
     }
+
+    /// Winograd reads the reflected border in its input transform: at the edges of every tile alignment, and on
+    /// images one or two pixels across (where reflection folds back onto the pixel itself), it matches im2col.
+    @Test(arguments: [(1, 1), (2, 3), (4, 4), (5, 9), (8, 2)])
+    func reflectedWinogradMatchesIm2col(height: Int, width: Int) {
+        var random: RandomSource? = RandomSource(seed: 21)
+        let layer = ConvolutionLayer(name: "c", inputs: 4, outputs: 3, kernel: 3, padding: .reflection,
+                                     random: &random)
+        let x = randomTensor(4, height, width, seed: 22)
+        let reference = layer.forward(x, training: true), fast = layer.forward(x, training: false)
+        #expect(fast.height == height && fast.width == width)
+        let error = zip(reference.values, fast.values).map { abs($0 - $1) }.max() ?? 1
+        #expect(error < 1e-4, "\(height) × \(width): largest difference \(error)")
+    }
 }

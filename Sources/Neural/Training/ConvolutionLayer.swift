@@ -15,9 +15,6 @@ final class ConvolutionLayer: TrainableLayer {
     private var padded = Tensor(channels: 1, height: 1, width: 1)
     private var inputShape = (height: 0, width: 0)
     private var columns: [Float] = []
-    /// Inference with a 3 × 3, stride-1 kernel runs by Winograd, as VGG-19's does (4× fewer multiplications); the
-    /// transformed filters are kept while the weights stay as they were.
-    private var winograd: (generation: [Int], convolution: WinogradConvolution)?
 
     /// He-initialised weights from `random`, or zeros without it (for a layer whose weights are read from a file).
     init(name: String, inputs: Int, outputs: Int, kernel: Int, stride: Int = 1, padding: Padding = .reflection,
@@ -35,7 +32,7 @@ final class ConvolutionLayer: TrainableLayer {
 
     func outputSide(_ side: Int) -> Int { (side + 2 * (kernel / 2) - kernel) / stride + 1 }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor {
         if !training && kernel == 3 && stride == 1 { return winogradForward(x) }
         if !training && stride == 1 && min(inputs, outputs) <= 4 { return directForward(x) }
         let xp = padding.pad(x, kernel / 2)
@@ -93,32 +90,16 @@ final class ConvolutionLayer: TrainableLayer {
         return padding.unpad(dPadded, kernel / 2, height: inputShape.height, width: inputShape.width)
     }
 
-    /// The same output by Winograd F(4 × 4, 3 × 3), whose zero padding is undone: on the input padded here by one
-    /// pixel, the interior of its output is the convolution of the unpadded input with this layer's padding.
+    /// Inference with a 3 × 3, stride-1 kernel runs by Winograd, as VGG-19's does (4× fewer multiplications),
+    /// reading the reflected border in its input transform. The filters are transformed on each call rather than
+    /// kept: that is one product at memory speed, and a WCT run uses each decoder layer once, where keeping them
+    /// would hold four times the weights (400 MB for the five decoders).
     private func winogradForward(_ x: Tensor) -> Tensor {
-        let generation = [weight.generation, bias.generation]
-        if winograd?.generation != generation {
-            let weights = ConvolutionWeights(name: weight.name, outputs: outputs, inputs: inputs, kernel: 3,
-                                             weights: weight.values, bias: bias.values)
-            winograd = (generation, WinogradConvolution(weights))
-        }
-        // The workspace lives for one call: a network's layers run one after another, and each would otherwise
-        // keep its own tens of megabytes.
-        var y = Tensor(channels: outputs, height: 1, width: 1), workspace = WinogradWorkspace()
-        winograd?.convolution.forward(padding.pad(x, 1), into: &y, workspace: &workspace)
-        var interior = Tensor(channels: outputs, height: x.height, width: x.width)
-        let (h, w, pw, ph) = (x.height, x.width, y.width, y.height)
-        y.values.withUnsafeBufferPointer { src in
-            interior.values.withUnsafeMutableBufferPointer { dst in
-                let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
-                Parallel.forEach(outputs) { c in
-                    for j in 0 ..< h {
-                        (dst.base + (c * h + j) * w).update(from: src.base + (c * ph + j + 1) * pw + 1, count: w)
-                    }
-                }
-            }
-        }
-        return interior
+        let weights = ConvolutionWeights(name: weight.name, outputs: outputs, inputs: inputs, kernel: 3,
+                                         weights: weight.values, bias: bias.values)
+        var y = Tensor.unfilled(channels: outputs, height: x.height, width: x.width), workspace = WinogradWorkspace()
+        WinogradConvolution(weights).forward(x, padding: padding, into: &y, workspace: &workspace)
+        return y
     }
 
     /// The same output summed directly, row by row: for a wide kernel with few channels on one side (the 9 × 9

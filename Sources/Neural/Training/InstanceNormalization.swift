@@ -33,9 +33,9 @@ final class InstanceNormalization: TrainableLayer {
         return (gamma, beta)
     }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor {
         let n = x.plane
-        var y = x, xhat = x, inverse = [Float](repeating: 0, count: channels)
+        var y = copy x, xhat = copy x, inverse = [Float](repeating: 0, count: channels)
         let parameters = (0 ..< channels).map(mixed)
         x.values.withUnsafeBufferPointer { src in
             y.values.withUnsafeMutableBufferPointer { out in

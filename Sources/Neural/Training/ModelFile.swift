@@ -90,11 +90,14 @@ enum Checkpoint {
         try data.writeAtomically(to: path)
     }
 
+    /// Settings added since the first checkpoints were written, with the value those had.
+    static let olderDefaults = ["warmup_steps": "0"]
+
     /// Restores parameters and moments; the checkpoint's settings must equal `settings` (the step count aside).
     static func resume(_ path: String, parameters: [Parameter], adam: inout ParameterAdam,
                        settings: [String: String], kind: String, steps: Int) throws {
         let file = try ModelFile.read(path, kind: kind + "-checkpoint")
-        for (key, value) in settings where file.metadata[key] != value {
+        for (key, value) in settings where (file.metadata[key] ?? Checkpoint.olderDefaults[key]) != value {
             let was = file.metadata[key] ?? "unset"
             throw WeightError.refused(path: path, detail: "it was trained with \(key) \(was), this run has \(value); "
                 + "resume with the same settings")

@@ -5,9 +5,7 @@ import Imaging
 public final class Parameter {
     public let name: String
     public let shape: [Int]
-    public var values: [Float] { didSet { generation &+= 1 } }
-    /// Counts the changes to `values`, so that a layer can tell whether what it derived from them is current.
-    private(set) var generation = 0
+    public var values: [Float]
     /// ∂loss/∂values, summed over the samples of a mini-batch until the optimiser takes its step.
     var gradient: [Float]
 

@@ -7,7 +7,9 @@ import StyleLabSupport
 /// (instance normalisation, unlike batch normalisation, never mixes samples, so this is exact).
 protocol TrainableLayer: AnyObject {
     var parameters: [Parameter] { get }
-    func forward(_ x: Tensor, training: Bool) -> Tensor
+    /// The input is the layer's to keep or overwrite: element-wise layers work in place on a tensor nobody else
+    /// holds, rather than copying a full-resolution activation for every ReLU.
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor
     func backward(_ gradient: Tensor) -> Tensor
 }
 
@@ -16,8 +18,9 @@ final class ReLULayer: TrainableLayer {
     private var output = Tensor(channels: 1, height: 1, width: 1)
     var parameters: [Parameter] { [] }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
-        let y = Activation.relu(x)
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor {
+        var y = consume x
+        Activation.reluInPlace(&y)
         if training { output = y }
         return y
     }
@@ -31,9 +34,9 @@ final class SigmoidLayer: TrainableLayer {
     private var output = Tensor(channels: 1, height: 1, width: 1)
     var parameters: [Parameter] { [] }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = x
-        for i in y.values.indices { y.values[i] = 1 / (1 + exp(-x.values[i])) }
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor {
+        var y = consume x
+        for i in y.values.indices { y.values[i] = 1 / (1 + exp(-y.values[i])) }
         if training { output = y }
         return y
     }
@@ -50,9 +53,9 @@ final class SigmoidLayer: TrainableLayer {
 final class UpsampleLayer: TrainableLayer {
     var parameters: [Parameter] { [] }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor {
         let w = x.width, h = x.height
-        var y = Tensor(channels: x.channels, height: 2 * h, width: 2 * w)
+        var y = Tensor.unfilled(channels: x.channels, height: 2 * h, width: 2 * w)
         x.values.withUnsafeBufferPointer { src in
             y.values.withUnsafeMutableBufferPointer { dst in
                 let src = SharedReadBuffer(src), dst = SharedBuffer(dst)
@@ -89,8 +92,8 @@ final class ResidualBlock: TrainableLayer {
 
     init(_ body: [TrainableLayer]) { self.body = body }
 
-    func forward(_ x: Tensor, training: Bool) -> Tensor {
-        var y = body.reduce(x) { $1.forward($0, training: training) }
+    func forward(_ x: consuming Tensor, training: Bool) -> Tensor {
+        var y = forwardThrough(body, x, training: training)
         y.add(x)
         return y
     }
@@ -109,11 +112,16 @@ final class SequentialNetwork {
 
     init(_ layers: [TrainableLayer]) { self.layers = layers }
 
-    func forward(_ x: Tensor, training: Bool = false) -> Tensor {
-        layers.reduce(x) { $1.forward($0, training: training) }
-    }
+    func forward(_ x: Tensor, training: Bool = false) -> Tensor { forwardThrough(layers, x, training: training) }
 
     /// ∂loss/∂input, after adding ∂loss/∂parameters into every parameter's gradient.
     @discardableResult
     func backward(_ gradient: Tensor) -> Tensor { layers.reversed().reduce(gradient) { $1.backward($0) } }
+}
+
+/// x through `layers` in order, each layer handed the only reference to its input.
+func forwardThrough(_ layers: [TrainableLayer], _ x: Tensor, training: Bool) -> Tensor {
+    var current = x
+    for layer in layers { current = layer.forward(consume current, training: training) }
+    return current
 }

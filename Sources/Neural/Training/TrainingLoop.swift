@@ -15,6 +15,10 @@ public struct TrainingSchedule: Sendable, Equatable {
     public var resume: String?
     /// The loss log, one CSV row per step.
     public var log: String?
+    /// The learning rate rises linearly from lr / warmupSteps to lr over the first steps. Adam's first step moves
+    /// every weight by the full rate whatever its gradient's size; through a stack of 512-channel layers (the relu5_1
+    /// decoder's head) that step alone blew the loss up 300× and left the ReLUs dead.
+    public var warmupSteps = 0
 
     public init(steps: Int, batch: Int, learningRate: Float, seed: UInt64 = 1, checkpointEvery: Int = 0,
                 checkpoint: String? = nil, resume: String? = nil, log: String? = nil) {
@@ -27,12 +31,19 @@ public struct TrainingSchedule: Sendable, Equatable {
         try check.int("--steps", steps, 1 ... 10_000_000)
         try check.int("--batch", batch, 1 ... 256)
         try check.int("--checkpoint-every", checkpointEvery, 0 ... 10_000_000)
+        try check.int("--warmup-steps", warmupSteps, 0 ... 10_000_000)
         try check.real("--learning-rate", learningRate, 0 ... 1, excludingLow: true)
     }
 
     /// The settings that must not change across a resume, as checkpoint metadata.
     var fixedSettings: [String: String] {
-        ["batch": String(batch), "learning_rate": String(learningRate), "seed": String(seed)]
+        ["batch": String(batch), "learning_rate": String(learningRate), "seed": String(seed),
+         "warmup_steps": String(warmupSteps)]
+    }
+
+    /// The rate of step `step` (0-based).
+    func learningRate(at step: Int) -> Float {
+        warmupSteps > step ? learningRate * Float(step + 1) / Float(warmupSteps) : learningRate
     }
 }
 
@@ -67,6 +78,7 @@ func runTraining(_ parameters: [Parameter], _ schedule: TrainingSchedule, settin
             throw ParameterError(name: "--learning-rate", value: String(schedule.learningRate),
                                  expected: "a rate at which training stays finite (the loss diverged at step \(step))")
         }
+        adam.learningRate = schedule.learningRate(at: step)
         adam.update(parameters, batch: schedule.batch)
         history.append(means)
         try log?.append(step: adam.step, means)
