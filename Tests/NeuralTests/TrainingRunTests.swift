@@ -77,8 +77,9 @@ import Imaging
         let log = folder + "/loss.csv"
         func train(steps: Int, checkpoint: String? = nil, resume: String? = nil, output: String) throws {
             let logged = checkpoint != nil || resume != nil
-            let schedule = TrainingSchedule(steps: steps, batch: 2, learningRate: 1e-3, seed: 5,
+            var schedule = TrainingSchedule(steps: steps, batch: 2, learningRate: 1e-3, seed: 5,
                                             checkpoint: checkpoint, resume: resume, log: logged ? log : nil)
+            schedule.warmupSteps = 6  // the warm-up spans the resume: the resumed steps must take its rates
             _ = try trainFeatureDecoder(decoderSettings(), images: [folder], weights: weights, schedule: schedule,
                                         output: output, command: "test")
         }
@@ -104,6 +105,23 @@ import Imaging
             _ = try trainFeatureDecoder(decoderSettings(), images: [folder], weights: weights, schedule: schedule,
                                         output: folder + "/other.safetensors", command: "test")
         } throws: { "\($0)".contains("learning_rate") }
+        // So is one without the warm-up it was trained with.
+        #expect {
+            let schedule = TrainingSchedule(steps: 8, batch: 2, learningRate: 1e-3, seed: 5,
+                                            resume: folder + "/half.ckpt")
+            _ = try trainFeatureDecoder(decoderSettings(), images: [folder], weights: weights, schedule: schedule,
+                                        output: folder + "/other.safetensors", command: "test")
+        } throws: { "\($0)".contains("warmup_steps") }
+    }
+
+    /// The warm-up rises linearly to the full rate and stays there.
+    @Test func warmupRampsTheLearningRate() {
+        var schedule = TrainingSchedule(steps: 10, batch: 1, learningRate: 1e-3)
+        schedule.warmupSteps = 4
+        let rates = (0 ..< 6).map { schedule.learningRate(at: $0) }
+        #expect(rates == [2.5e-4, 5e-4, 7.5e-4, 1e-3, 1e-3, 1e-3])
+        schedule.warmupSteps = 0
+        #expect(schedule.learningRate(at: 0) == 1e-3)
     }
 
     @Test(arguments: [SafetensorsWriter.Precision.float32, .float16])
