@@ -58,7 +58,7 @@ struct WCTCommand: ParsableCommand {
                                   task: "wct", driver: "the content and style sizes", hint: "lower --size")
             let vgg = try VGG19Weights.load(weights)
             let nets = try FeatureDecoder.load(folder: decoders ?? shippedModelsFolder(), layers: p.levels)
-            let result = try universalStyleTransfer(content: contentImage, styles: styleImages, weights: vgg,
+            let result = try universalStyleTransfer(content: contentImage, styles: styleImages, weights: consume vgg,
                                                     decoders: nets, p, progress: ProgressBar(quiet: quiet).sink)
             try result.image.write(to: output)
             if !quiet {

@@ -48,7 +48,7 @@ public struct WCTResult: Sendable {
 /// Universal style transfer: for each level from the deepest, encode the current image with VGG-19, replace its
 /// features by their whitening–colouring transform toward the style's (blended with the content's by α), and
 /// decode; the result feeds the next, finer level. No training per style: the decoders only invert VGG-19.
-public func universalStyleTransfer(content: Image, styles: [Image], weights: VGG19Weights,
+public func universalStyleTransfer(content: Image, styles: [Image], weights: consuming VGG19Weights,
                                    decoders: [String: FeatureDecoder], _ p: WCTParameters = WCTParameters(),
                                    progress: ProgressSink? = nil) throws -> WCTResult {
     guard !styles.isEmpty else { throw ParameterError(name: "--style", value: "none", expected: "a style image") }
@@ -66,8 +66,10 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: VGG
     }
     let indices = p.levels.compactMap(VGG19.index(of:))
     guard let deepest = indices.max() else { throw ParameterError(name: "--levels", value: "", expected: "a level") }
-    let vgg = VGG19(weights.reaching(p.levels))
-    guard deepest < vgg.deepestLayer else { throw NeuralError.tooDeep(layer: p.levels[0], weights: weights.source) }
+    // The weights go to the network, which lets each layer's plain filters go once it has transformed them: the
+    // two copies of VGG-19 never coexist (80 MB less to fault in).
+    let vgg = VGG19((consume weights).reaching(p.levels))
+    guard deepest < vgg.deepestLayer else { throw NeuralError.tooDeep(layer: p.levels[0], weights: vgg.source) }
     let minimum = VGG19.minimumSide(forLayer: deepest)
     for (role, image) in [("content", content)] + styles.map({ ("style", $0) })
         where min(image.width, image.height) < minimum {
@@ -77,7 +79,7 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: VGG
     let blend = p.normalisedWeights(styles.count)
     var statistics: [Int: [(statistics: FeatureStatistics, weight: Float)]] = [:]
     for (style, weight) in zip(styles, blend) {
-        let features = vgg.features(Tensor(networkInput: style, normalisation: weights.normalisation),
+        let features = vgg.features(Tensor(networkInput: style, normalisation: vgg.normalisation),
                                     at: Set(indices))
         for i in indices {
             guard let f = features[i] else { continue }
@@ -87,7 +89,7 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: VGG
     var current = content.rgb().opaque
     for (step, (level, i)) in zip(p.levels, indices).enumerated() {
         progress?("wct", step, of: p.levels.count, detail: level)
-        let input = Tensor(networkInput: current, normalisation: weights.normalisation)
+        let input = Tensor(networkInput: current, normalisation: vgg.normalisation)
         guard let features = vgg.features(input, at: [i])[i] else { continue }
         var target = try whiteningColouring(features, styles: statistics[i] ?? [])
         for k in target.values.indices {
@@ -101,7 +103,7 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: VGG
     }
     progress?("wct", p.levels.count, of: p.levels.count)
     return WCTResult(image: current, seconds: Date().timeIntervalSince(start), levels: p.levels,
-                     encoder: weights.source)
+                     encoder: vgg.source)
 }
 
 extension FeatureDecoder {
