@@ -32,8 +32,9 @@ package struct LinePlot {
         self.series = series
     }
 
-    static let colours: [[Float]] = [[0.1, 0.3, 0.8], [0.85, 0.35, 0.1], [0.15, 0.6, 0.2], [0.6, 0.2, 0.6],
-                                     [0.5, 0.5, 0.1], [0.1, 0.6, 0.7], [0.8, 0.1, 0.3]]
+    package static let colours: [[Float]] = [[0.1, 0.3, 0.8], [0.85, 0.35, 0.1], [0.15, 0.6, 0.2],
+                                             [0.6, 0.2, 0.6], [0.5, 0.5, 0.1], [0.1, 0.6, 0.7], [0.8, 0.1, 0.3],
+                                             [0.35, 0.35, 0.35]]
 
     package func image() -> Image {
         var canvas = Image(width: size.width, height: size.height, channels: 3, value: 1)

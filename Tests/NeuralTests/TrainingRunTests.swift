@@ -55,11 +55,32 @@ import Imaging
                                     output: shallow, command: "test")
         let trained = try FeatureDecoder(contentsOf: shallow)
         let deeper = try FeatureDecoder(layer: "relu2_1", encoder: weights.source, seed: 7)
-        try deeper.copyShallowerLayers(from: shallow)
+        _ = try deeper.copyLayers(from: shallow)
         let tail = deeper.parameters.filter { $0.name.hasPrefix("deconv1_1") }
         #expect(tail.count == 2 && tail.map(\.values) == trained.parameters.map(\.values))
-        let shallower = try FeatureDecoder(layer: "relu1_1", encoder: weights.source, seed: 7)
-        #expect(throws: ParameterError.self) { try shallower.copyShallowerLayers(from: shallow) }
+        // Only the head trains: the tail comes out exactly as it went in.
+        var head = decoderSettings()
+        (head.layer, head.startFrom, head.headOnly) = ("relu2_1", shallow, true)
+        let headPath = folder + "/relu2_1.safetensors"
+        let report = try trainFeatureDecoder(head, images: [folder], weights: weights,
+                                             schedule: TrainingSchedule(steps: 20, batch: 1, learningRate: 1e-3),
+                                             output: headPath, command: "test")
+        #expect(report.lastLoss < report.firstLoss)
+        let headTrained = try FeatureDecoder(contentsOf: headPath)
+        #expect(headTrained.parameters.filter { $0.name.hasPrefix("deconv1_1") }.map(\.values)
+                == trained.parameters.map(\.values))
+        // A decoder takes over one of its own layer whole, with its input scale; a deeper one is refused.
+        let again = try FeatureDecoder(layer: "relu1_1", encoder: weights.source, seed: 7)
+        _ = try again.copyLayers(from: shallow)
+        #expect(again.inputScale == trained.inputScale)
+        #expect(again.parameters.map(\.values) == trained.parameters.map(\.values))
+        #expect(throws: ParameterError.self) { _ = try again.copyLayers(from: headPath) }
+        head.startFrom = nil
+        #expect(throws: ParameterError.self) {
+            _ = try trainFeatureDecoder(head, images: [folder], weights: weights,
+                                        schedule: TrainingSchedule(steps: 1, batch: 1, learningRate: 1e-3),
+                                        output: headPath, command: "test")
+        }
     }
 
     /// A sliver of an image would be scaled to gigapixels: refused, naming the file.

@@ -69,15 +69,18 @@ public final class FeatureDecoder {
 
     var parameters: [Parameter] { network.parameters }
 
-    /// Takes over the layers of a trained decoder of a shallower layer (same encoder), which this one ends in.
-    func copyShallowerLayers(from path: String) throws {
-        let shallower = try FeatureDecoder(contentsOf: path)
-        guard let mine = VGG19.index(of: layer), let theirs = VGG19.index(of: shallower.layer), theirs < mine,
-              shallower.encoder == encoder else {
+    /// Takes over the layers of a trained decoder of a shallower layer (same encoder), which this one ends in, or
+    /// all of one of this layer (to train it further, with its input scale). Returns that decoder.
+    func copyLayers(from path: String) throws -> FeatureDecoder {
+        let start = try FeatureDecoder(contentsOf: path)
+        guard let mine = VGG19.index(of: layer), let theirs = VGG19.index(of: start.layer), theirs <= mine,
+              start.encoder == encoder else {
             throw ParameterError(name: "--start-from", value: path,
-                                 expected: "a decoder of a layer shallower than \(layer), trained on \(encoder)")
+                                 expected: "a decoder of \(layer) or a shallower layer, trained on \(encoder)")
         }
         let byName = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
-        for p in shallower.parameters { byName[p.name]?.values = p.values }
+        for p in start.parameters { byName[p.name]?.values = p.values }
+        if theirs == mine { inputScale = start.inputScale }
+        return start
     }
 }

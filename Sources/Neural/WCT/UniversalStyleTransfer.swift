@@ -7,7 +7,7 @@ public struct WCTParameters: Codable, Sendable, Equatable {
     /// How much of the transformed features replace the content's at each level: α f_cs + (1 − α) f_c.
     public var alpha: Float = 0.6
     /// The levels the cascade runs, deepest first (coarse to fine, the paper's order). The paper runs all five;
-    /// the default leaves out relu5_1, whose shipped decoder is undertrained (10.7 dB on unseen images, see
+    /// the default leaves out relu5_1, whose shipped decoder is undertrained (11–18 dB on unseen images, see
     /// models/README.md) and would wash the content out; `levels` with relu5_1 first runs the paper's cascade.
     public var levels = ["relu4_1", "relu3_1", "relu2_1", "relu1_1"]
     /// The blend weights of several styles (equal when empty).
