@@ -121,8 +121,9 @@ import Imaging
                 "four more steps should have changed the weights")
         // A resume with another learning rate is refused, naming the setting.
         #expect {
-            let schedule = TrainingSchedule(steps: 8, batch: 2, learningRate: 2e-3, seed: 5,
+            var schedule = TrainingSchedule(steps: 8, batch: 2, learningRate: 2e-3, seed: 5,
                                             resume: folder + "/half.ckpt")
+            schedule.warmupSteps = 6  // only the rate differs, so the rate is what must be named
             _ = try trainFeatureDecoder(decoderSettings(), images: [folder], weights: weights, schedule: schedule,
                                         output: folder + "/other.safetensors", command: "test")
         } throws: { "\($0)".contains("learning_rate") }
