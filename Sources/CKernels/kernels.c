@@ -101,6 +101,17 @@ void output_columns(const float *in, long in_stride, long width, float bias, flo
     }
 }
 
+/* 2 × 2 max pooling of one output row, with Swift's max(x, y) = y ≥ x ? y : x, so that the bytes are those of the
+ * Swift loop it replaces. Strided pairs vectorise here; in Swift they did not. */
+static inline __attribute__((always_inline))
+void max_pool_row(const float *R top, const float *R bottom, long n, float *R out) {
+    for (long j = 0; j < n; j++) {
+        float a = top[2 * j], b = top[2 * j + 1], d = bottom[2 * j], e = bottom[2 * j + 1];
+        float upper = b >= a ? b : a, lower = e >= d ? e : d;
+        out[j] = lower >= upper ? lower : upper;
+    }
+}
+
 /* One clone per level of each pass, and the dispatching entry point. */
 #define DISPATCH(name, params, args) \
     AVX512 static void name##_avx512 params { name args; } \
@@ -111,6 +122,7 @@ DISPATCH(input_rows, (const float *in, long is, long n, float *out, long os), (i
 DISPATCH(input_columns, (const float *e, long across, float *out, long os), (e, across, out, os))
 DISPATCH(output_rows, (const float *in, long is, long n, float *out, long os), (in, is, n, out, os))
 DISPATCH(output_columns, (const float *in, long is, long width, float bias, float *row), (in, is, width, bias, row))
+DISPATCH(max_pool_row, (const float *top, const float *bottom, long n, float *out), (top, bottom, n, out))
 
 #define CALL(name, args) \
     switch (sl_kernels_level()) { \
@@ -163,4 +175,8 @@ void sl_multiply_add_shifted(const float *row, const float *weights, long count,
 void sl_multiply_add_shifted_four(const float *row, const float *weights0, const float *weights1, const float *weights2,
                                   const float *weights3, long count, float *accumulator, long stride) {
     CALL(four, (row, weights0, weights1, weights2, weights3, count, accumulator, stride))
+}
+
+void sl_max_pool_row(const float *top, const float *bottom, long n, float *out) {
+    CALL(max_pool_row, (top, bottom, n, out))
 }

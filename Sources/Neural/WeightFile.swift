@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import StyleLabSupport
 
@@ -83,8 +84,24 @@ enum ElementType: String, CaseIterable {
             return (0 ..< raw.count / 4).map { i in
                 Float(bitPattern: UInt32(u16(4 * i)) | UInt32(u16(4 * i + 2)) << 16)
             }
-        case .float16: return (0 ..< raw.count / 2).map { i in Float(Float16(bitPattern: u16(2 * i))) }
+        case .float16: return ElementType.halves(raw, portable: false)
         case .bfloat16: return (0 ..< raw.count / 2).map { i in Float(bitPattern: UInt32(u16(2 * i)) << 16) }
+        }
+    }
+}
+
+extension ElementType {
+    /// Little-endian half-precision numbers as floats, by the CPU's F16C instructions unless `portable` (a
+    /// conversion call per element took 0.13 s of every `stylelab wct`, which reads 17 million of them).
+    static func halves(_ raw: ArraySlice<UInt8>, portable: Bool) -> [Float] {
+        let count = raw.count / 2
+        return [Float](unsafeUninitializedCapacity: count) { out, initialised in
+            raw.withUnsafeBytes { bytes in
+                // Sound: `bytes` holds 2 × count bytes and `out` room for count floats.
+                guard let source = bytes.baseAddress, let target = out.baseAddress else { return }
+                sl_halves_to_floats(source, target, count, portable ? 1 : 0)
+            }
+            initialised = count
         }
     }
 }

@@ -56,12 +56,15 @@ struct WinogradConvolution {
     static func transformFilters(_ weights: [Float], outputs: Int, inputs: Int) -> [Float] {
         let filters = outputs * inputs
         return [Float](unsafeUninitializedCapacity: 36 * filters) { out, count in
-            out.initialize(repeating: 0)  // replaced below; stays only if the weights are short (checked at load)
             count = 36 * filters
             weights.withUnsafeBufferPointer { taps in
                 kronecker.withUnsafeBufferPointer { kron in
                     guard let out = out.baseAddress, let taps = taps.baseAddress, let kron = kron.baseAddress,
-                          filters > 0, weights.count >= 9 * filters else { return }
+                          filters > 0, weights.count >= 9 * filters else {
+                        out.initialize(repeating: 0)  // short weights (refused at load): zeros, not garbage
+                        return
+                    }
+                    // β = 0 writes every element: U is not zeroed first (it is four times the weights).
                     GEMM.multiply(transposingB: true, m: 36, n: filters, k: 9, alpha: 1, kron, lda: 9, taps, ldb: 9,
                                   beta: 0, out, ldc: filters)
                 }
@@ -77,7 +80,7 @@ struct WinogradConvolution {
 
     /// y ← conv(x) + bias, with x padded by one pixel of `padding`.
     func forward(_ x: Tensor, padding: Padding = .zero, into y: inout Tensor, workspace: inout WinogradWorkspace) {
-        y.reshape(channels: outputs, height: x.height, width: x.width)
+        y.reshapeForOverwrite(channels: outputs, height: x.height, width: x.width)  // the output transform writes all
         run(x, outputChannels: outputs, transposed: false, bias: bias, padding: padding, into: &y,
             workspace: &workspace)
     }

@@ -66,3 +66,26 @@ extension Parallel {
         for _ in 1 ..< workers { done.wait() }
     }
 }
+
+extension Parallel {
+    /// `first()` on the calling thread and `second()` on another at the same time, and both results (or the
+    /// first one's error, else the second's): for two independent loads, say, that would otherwise leave a core
+    /// idle. What `first` allocates stays in the calling thread's malloc arena, where that thread reuses it.
+    package static func both<A, B>(_ first: () throws -> A,
+                                   _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+        let slot = ResultSlot<B>(), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            slot.result = Result { try second() }
+            done.signal()
+        }
+        let a = Result { try first() }
+        done.wait()
+        guard let b = slot.result else { throw CancellationError() }  // set before the signal
+        return (try a.get(), try b.get())
+    }
+}
+
+/// One result, written by one thread and read by another after a semaphore has ordered the two.
+private final class ResultSlot<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Neural
+import StyleLabSupport
 
 /// The stylisers that need no optimisation per image: WCT (any style, trained decoders) and the feed-forward
 /// transformer (styles learned in training). Both read the content at --size on its longest side.
@@ -56,10 +57,14 @@ struct WCTCommand: ParsableCommand {
             }
             try input.checkMemory(FeedForwardMemory.wct(content: contentImage.size, styles: styleImages.map(\.size)),
                                   task: "wct", driver: "the content and style sizes", hint: "lower --size")
-            let vgg = try VGG19Weights.load(weights)
-            let nets = try FeatureDecoder.load(folder: decoders ?? shippedModelsFolder(), layers: p.levels)
+            // VGG-19's weights and the decoders load side by side, two files on two cores (the weights on this
+            // thread, whose malloc arena then reuses the memory they free).
+            let (folder, levels) = (decoders ?? shippedModelsFolder(), p.levels)
+            let (vgg, nets) = try Parallel.both({ try VGG19Weights.load(weights) },
+                                                { try DecoderSet(FeatureDecoder.load(folder: folder, layers: levels)) })
             let result = try universalStyleTransfer(content: contentImage, styles: styleImages, weights: consume vgg,
-                                                    decoders: nets, p, progress: ProgressBar(quiet: quiet).sink)
+                                                    decoders: nets.decoders, p,
+                                                    progress: ProgressBar(quiet: quiet).sink)
             try result.image.write(to: output)
             if !quiet {
                 print(String(format: "wrote %@ (%d levels in %.2f s, α %.2f)", output, result.levels.count,
@@ -110,4 +115,10 @@ func realList(_ text: String, flag: String) throws -> [Float] {
         throw ValidationError("\(flag) must be comma-separated numbers, got \(text)")
     }
     return values.compactMap { $0 }
+}
+
+/// Decoders handed from the thread that loaded them to the one that runs them (after it has finished).
+private struct DecoderSet: @unchecked Sendable {
+    let decoders: [String: FeatureDecoder]
+    init(_ decoders: [String: FeatureDecoder]) { self.decoders = decoders }
 }

@@ -21,6 +21,40 @@ func floats(_ name: String) throws -> [Float] {
         #expect(file.tensors["layer.bias"]?.values == [1.5, -2])
     }
 
+    /// Every one of the 65 536 half-precision numbers, odd offset included: F16C and the bit-level conversion
+    /// agree bit for bit, and both agree with Swift's own Float16 (NaNs compared as NaNs: F16C quiets them).
+    @Test func everyHalfConvertsExactly() {
+        var bytes: [UInt8] = [0xAB]
+        for h in 0 ... Int(UInt16.max) { bytes += [UInt8(h & 0xFF), UInt8(h >> 8)] }
+        let fast = ElementType.halves(bytes[1...], portable: false)
+        let portable = ElementType.halves(bytes[1...], portable: true)
+        #expect(fast.count == 65_536 && fast.map(\.bitPattern) == portable.map(\.bitPattern))
+        for h in 0 ... UInt16.max {
+            let swift = Float(Float16(bitPattern: h)), mine = portable[Int(h)]
+            if swift.isNaN { #expect(mine.isNaN) } else { #expect(mine.bitPattern == swift.bitPattern, "half \(h)") }
+        }
+    }
+
+    /// The cache check hashes a file until it matches once; its stamp then stands for it only while the file's
+    /// size, time and inode stay those it was stamped with.
+    @Test func theWeightsStampCoversOnlyTheFileItWasWrittenFor() throws {
+        let folder = NSTemporaryDirectory() + "stamp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/weights.bin"
+        try Data("not the weights".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(!PasticheWeights.isIntact(path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".verified"), "a failed check stamps nothing")
+        // A stamp of this very file is trusted (that is the point: no hashing) …
+        try #require(PasticheWeights.fileIdentity(path)).write(toFile: path + ".verified", atomically: true,
+                                                                 encoding: .utf8)
+        #expect(PasticheWeights.isIntact(path))
+        // … and is worth nothing once the file changes: it is hashed again and refused.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile(); handle.write(Data("!".utf8)); try handle.close()
+        #expect(!PasticheWeights.isIntact(path))
+    }
+
     @Test func safetensorsLoadIntoAPartialVGG() throws {
         let file = try WeightFile.read(fixture("vgg_head.safetensors"))
         #expect(file.format == .safetensors && file.tensors.count == 6)

@@ -63,4 +63,27 @@ import Imaging
             #expect(values == outputs[1], "kernel level \(level) gives other bytes than the baseline")
         }
     }
+
+    /// 2 × 2 max pooling by the vectorised kernel: each window's largest value, the odd last row and column
+    /// dropped, ties included, the same at every kernel level.
+    @Test func maxPoolingTakesEachWindowsLargestValue() {
+        var x = randomTensor(3, 9, 37, seed: 47)
+        for i in stride(from: 0, to: x.count - 1, by: 5) { x.values[i] = x.values[i + 1] }  // ties
+        defer { _ = sl_kernels_force(0) }
+        for level in 1 ... Int(sl_kernels_level()) {
+            #expect(sl_kernels_force(Int32(level)) == 1)
+            let y = Activation.pool(x, .max)
+            #expect(y.channels == 3 && y.height == 4 && y.width == 18)
+            for c in 0 ..< 3 {
+                for i in 0 ..< 4 {
+                    for j in 0 ..< 18 {
+                        let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map {
+                            x.values[(c * 9 + 2 * i + $0.0) * 37 + 2 * j + $0.1]
+                        }
+                        #expect(y.values[(c * 4 + i) * 18 + j] == window.max(), "level \(level) at \(c), \(i), \(j)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -33,6 +33,13 @@ void sl_winograd_input_columns(const float *e, long across, float *out, long out
 void sl_winograd_output_rows(const float *in, long in_stride, long n, float *out, long out_stride);
 void sl_winograd_output_columns(const float *in, long in_stride, long width, float bias, float *row);
 
+/* 2 × 2 max pooling: out[j] = the largest of top[2j], top[2j + 1], bottom[2j], bottom[2j + 1], for j < n. */
+void sl_max_pool_row(const float *top, const float *bottom, long n, float *out);
+
+/* out[i] = the value of the little-endian IEEE half-precision number at bytes 2i, 2i + 1 of in, for i < n: by F16C
+ * where the CPU has it and `portable` is 0, else bit by bit (the same bytes either way; tests compare them). */
+void sl_halves_to_floats(const void *in, float *out, long n, int portable);
+
 /* Which clone runs: 3 AVX-512, 2 AVX2, 1 baseline. sl_kernels_force(level) picks one (tests compare them; a level
  * the CPU lacks is refused and returns 0), sl_kernels_force(0) goes back to the CPU's best. */
 int sl_kernels_level(void);

@@ -15,9 +15,11 @@ extension Tensor {
     /// This RGB tensor as the loss network's input: x_network = (x · scale − mean) / std in its channel order.
     func networkInput(_ n: InputNormalisation) -> Tensor {
         var out = self
+        // The constants are read once: `mean` and `std` are computed arrays, one allocation per read.
+        let (scale, mean, std) = (n.scale, n.mean, n.std)
         for c in 0 ..< 3 {
-            let source = n.rgbChannel(c) * plane
-            for i in 0 ..< plane { out.values[c * plane + i] = (values[source + i] * n.scale - n.mean[c]) / n.std[c] }
+            let source = n.rgbChannel(c) * plane, (m, s) = (mean[c], std[c])
+            for i in 0 ..< plane { out.values[c * plane + i] = (values[source + i] * scale - m) / s }
         }
         return out
     }
@@ -25,9 +27,10 @@ extension Tensor {
     /// The adjoint of `networkInput`: ∂loss/∂RGB from ∂loss/∂(network input).
     func rgbGradient(_ n: InputNormalisation) -> Tensor {
         var out = self
+        let (scale, std) = (n.scale, n.std)
         for c in 0 ..< 3 {
-            let target = n.rgbChannel(c) * plane
-            for i in 0 ..< plane { out.values[target + i] = values[c * plane + i] * n.scale / n.std[c] }
+            let target = n.rgbChannel(c) * plane, s = std[c]
+            for i in 0 ..< plane { out.values[target + i] = values[c * plane + i] * scale / s }
         }
         return out
     }

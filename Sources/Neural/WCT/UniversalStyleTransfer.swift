@@ -81,9 +81,8 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: con
     for (style, weight) in zip(styles, blend) {
         let features = vgg.features(Tensor(networkInput: style, normalisation: vgg.normalisation),
                                     at: Set(indices))
-        for i in indices {
-            guard let f = features[i] else { continue }
-            statistics[i, default: []].append((try FeatureStatistics(f), weight))
+        for (i, level) in zip(indices, try FeatureStatistics.ofEach(indices.map { features[$0] })) {
+            if let level { statistics[i, default: []].append((level, weight)) }
         }
     }
     var current = content.rgb().opaque
@@ -91,19 +90,31 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: con
         progress?("wct", step, of: p.levels.count, detail: level)
         let input = Tensor(networkInput: current, normalisation: vgg.normalisation)
         guard let features = vgg.features(input, at: [i])[i] else { continue }
+        guard let decoder = decoders[level] else { continue }
         var target = try whiteningColouring(features, styles: statistics[i] ?? [])
-        for k in target.values.indices {
-            target.values[k] = p.alpha * target.values[k] + (1 - p.alpha) * features.values[k]
-        }
-        if let decoder = decoders[level] {
-            let decoded = decoder.decode(target)
-            current = decoded.width == current.width && decoded.height == current.height
-                ? decoded : decoded.resized(to: current.size)
-        }
+        blendWithContent(&target, features, alpha: p.alpha, scale: decoder.inputScale)
+        let decoded = decoder.network.forward(target).rgbImage
+        current = decoded.width == current.width && decoded.height == current.height
+            ? decoded : decoded.resized(to: current.size)
     }
     progress?("wct", p.levels.count, of: p.levels.count)
     return WCTResult(image: current, seconds: Date().timeIntervalSince(start), levels: p.levels,
                      encoder: vgg.source)
+}
+
+/// f_cs ← α f_cs + (1 − α) f_c, times the decoder's input scale (so that the decoder need not copy the features to
+/// scale them), channel planes shared out among threads.
+private func blendWithContent(_ transformed: inout Tensor, _ content: Tensor, alpha: Float, scale: Float) {
+    let n = content.plane
+    transformed.values.withUnsafeMutableBufferPointer { t in
+        content.values.withUnsafeBufferPointer { f in
+            guard let t = t.baseAddress, let f = f.baseAddress else { return }
+            let target = SharedBuffer(t), features = SharedReadBuffer(f)
+            Parallel.forEach(content.channels) { k in
+                for i in k * n ..< (k + 1) * n { target[i] = scale * (alpha * target[i] + (1 - alpha) * features[i]) }
+            }
+        }
+    }
 }
 
 extension FeatureDecoder {

@@ -1,6 +1,7 @@
 import CBLAS
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// The second-order statistics of a feature map F (C × N): the channel means m and the covariance
 /// Σ = (F − m)(F − m)ᵀ / (N − 1), kept as its eigendecomposition Σ = E D Eᵀ (LAPACK's dsyevd, in Double).
@@ -18,11 +19,22 @@ struct FeatureStatistics {
         let c = f.channels, n = f.plane
         var mean = [Double](repeating: 0, count: c)
         var centred = [Float](repeating: 0, count: f.count)
-        for k in 0 ..< c {
-            var sum = 0.0
-            for i in 0 ..< n { sum += Double(f.values[k * n + i]) }
-            mean[k] = sum / Double(max(n, 1))
-            for i in 0 ..< n { centred[k * n + i] = f.values[k * n + i] - Float(mean[k]) }
+        // Channel by channel, shared out among threads (each sums in the same order whatever their number).
+        f.values.withUnsafeBufferPointer { values in
+            centred.withUnsafeMutableBufferPointer { centred in
+                mean.withUnsafeMutableBufferPointer { mean in
+                    guard let v = values.baseAddress, let o = centred.baseAddress, let m = mean.baseAddress
+                    else { return }
+                    let values = SharedReadBuffer(v), centred = SharedBuffer(o), mean = SharedBuffer(m)
+                    Parallel.forEach(c) { k in
+                        var sum = 0.0
+                        for i in k * n ..< (k + 1) * n { sum += Double(values[i]) }
+                        mean[k] = sum / Double(max(n, 1))
+                        let m = Float(mean[k])
+                        for i in k * n ..< (k + 1) * n { centred[i] = values[i] - m }
+                    }
+                }
+            }
         }
         var covariance = [Float](repeating: 0, count: c * c)
         centred.withUnsafeBufferPointer { values in
@@ -37,6 +49,18 @@ struct FeatureStatistics {
         (channels, self.mean) = (c, mean)
         eigenvalues = kept.map { values[$0] }
         eigenvectors = kept.map { vectors[$0] }
+    }
+
+    /// The statistics of several feature maps (nil for nil), computed side by side: each eigendecomposition runs
+    /// on one core, and a style's five levels need five.
+    static func ofEach(_ maps: [Tensor?]) throws -> [FeatureStatistics?] {
+        var results = [Result<FeatureStatistics, any Error>?](repeating: nil, count: maps.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let out = SharedBuffer(base)  // Sound: item k writes only results[k].
+            Parallel.forEach(maps.count) { k in out[k] = maps[k].map { f in Result { try FeatureStatistics(f) } } }
+        }
+        return try results.map { try $0?.get() }
     }
 
     /// E D^power Eᵀ (C × C, row-major): power −½ whitens, +½ colours.
@@ -80,11 +104,12 @@ func whiteningColouring(_ content: Tensor, styles: [(statistics: FeatureStatisti
         }
     }
     var out = Tensor(channels: c, height: content.height, width: content.width)
-    for i in 0 ..< c { for p in 0 ..< n { out.values[i * n + p] = offset[i] } }
     transform.withUnsafeBufferPointer { t in
         content.values.withUnsafeBufferPointer { f in
             out.values.withUnsafeMutableBufferPointer { o in
                 guard let t = t.baseAddress, let f = f.baseAddress, let o = o.baseAddress else { return }
+                let planes = SharedBuffer(o), offset = offset
+                Parallel.forEach(c) { i in (planes.base + i * n).update(repeating: offset[i], count: n) }
                 GEMM.multiply(m: c, n: n, k: c, alpha: 1, t, lda: c, f, ldb: n, beta: 1, o, ldc: n)
             }
         }
