@@ -96,12 +96,13 @@ public final class VGG19: FeatureNetwork {
                 fused = l < last && VGG19.layers[l + 1].kind.isReLU && kept.map { !$0.contains(l) } == true
                 let slot = fused ? l + 1 : l
                 if algorithm == .winograd {
-                    winograd[i].forward(x, into: &activations[slot], workspace: &workspace)
+                    // Winograd's output transform applies the ReLU as it writes.
+                    winograd[i].forward(x, rectified: fused, into: &activations[slot], workspace: &workspace)
                 } else {
                     convolutions[i].forward(x, into: &activations[slot], columns: &columns)
                 }
             case .relu where fused:
-                Activation.reluInPlace(&activations[l])
+                if algorithm != .winograd { Activation.reluInPlace(&activations[l]) }
                 fused = false
             case .relu: Activation.relu(x, into: &activations[l])
             case .pool: Activation.pool(x, pooling, into: &activations[l])
@@ -115,16 +116,20 @@ public final class VGG19: FeatureNetwork {
     public func features(_ input: Tensor, at layers: Set<Int>) -> [Int: Tensor] {
         guard let last = layers.max() else { return [:] }
         var current = Tensor(channels: 1, height: 1, width: 1), next = current, out: [Int: Tensor] = [:]
+        var rectified = false  // the convolution before this layer already applied its ReLU
         for l in 0 ... last {
             switch VGG19.layers[l].kind {
             case .convolution(let i):
                 let x = l == 0 ? input : current
                 if algorithm == .winograd {
-                    winograd[i].forward(x, into: &next, workspace: &workspace)
+                    // Unless this convolution's own output is asked for, its ReLU is applied as it is written.
+                    rectified = !layers.contains(l) && l < last && VGG19.layers[l + 1].kind.isReLU
+                    winograd[i].forward(x, rectified: rectified, into: &next, workspace: &workspace)
                 } else {
                     convolutions[i].forward(x, into: &next, columns: &columns)
                 }
                 swap(&current, &next)
+            case .relu where rectified: rectified = false
             case .relu: Activation.reluInPlace(&current)
             case .pool:
                 Activation.pool(current, pooling, into: &next)

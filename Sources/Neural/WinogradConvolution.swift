@@ -79,22 +79,24 @@ struct WinogradConvolution {
     }
 
     /// y ← conv(x) + bias, with x padded by one pixel of `padding`.
-    func forward(_ x: Tensor, padding: Padding = .zero, into y: inout Tensor, workspace: inout WinogradWorkspace) {
+    /// `rectified`: max(y, 0), the ReLU that follows the layer, applied as the output is written.
+    func forward(_ x: Tensor, padding: Padding = .zero, rectified: Bool = false, into y: inout Tensor,
+                 workspace: inout WinogradWorkspace) {
         y.reshapeForOverwrite(channels: outputs, height: x.height, width: x.width)  // the output transform writes all
-        run(x, outputChannels: outputs, transposed: false, bias: bias, padding: padding, into: &y,
-            workspace: &workspace)
+        run(x, outputChannels: outputs, transposed: false, bias: bias, padding: padding, rectify: rectified,
+            into: &y, workspace: &workspace)
     }
 
     /// dx ← ∂/∂x of ⟨gradient, conv(x)⟩: the transposed convolution of the gradient.
     func backward(_ gradient: Tensor, into dx: inout Tensor, workspace: inout WinogradWorkspace) {
         dx.reshape(channels: inputs, height: gradient.height, width: gradient.width)
-        run(gradient, outputChannels: inputs, transposed: true, bias: nil, padding: .zero, into: &dx,
+        run(gradient, outputChannels: inputs, transposed: true, bias: nil, padding: .zero, rectify: false, into: &dx,
             workspace: &workspace)
     }
 
     /// The three steps, band by band of tile rows: input transform, 36 GEMMs, output transform.
     private func run(_ x: Tensor, outputChannels k: Int, transposed: Bool, bias: [Float]?, padding: Padding,
-                     into y: inout Tensor, workspace: inout WinogradWorkspace) {
+                     rectify: Bool, into y: inout Tensor, workspace: inout WinogradWorkspace) {
         let c = x.channels, tilesAcross = (x.width + 3) / 4, tileRows = (x.height + 3) / 4
         let bandRows = max(1, min(tileRows, bandBudget / max(36 * max(c, k) * tilesAcross, 1)))
         for row0 in stride(from: 0, to: tileRows, by: bandRows) {
@@ -118,7 +120,8 @@ struct WinogradConvolution {
                     }
                 }
             }
-            WinogradTransforms.output(workspace.m, channels: k, tileRows: row0 ..< row0 + rows, bias: bias, into: &y)
+            WinogradTransforms.output(workspace.m, channels: k, tileRows: row0 ..< row0 + rows, bias: bias,
+                                      rectify: rectify, into: &y)
         }
     }
 }

@@ -48,8 +48,9 @@ enum WinogradTransforms {
     }
 
     /// y[k][4i + a][4j + b] = (Aᵀ m_{k,t} A)_{a,b} + bias[k] for the tiles of `tileRows` (outputs past the edge
-    /// dropped).
-    static func output(_ m: [Float], channels k: Int, tileRows: Range<Int>, bias: [Float]?, into y: inout Tensor) {
+    /// dropped), through a ReLU as it is written when `rectify`.
+    static func output(_ m: [Float], channels k: Int, tileRows: Range<Int>, bias: [Float]?, rectify: Bool,
+                       into y: inout Tensor) {
         let h = y.height, w = y.width, hw = h * w, across = (w + 3) / 4, t = tileRows.count * across
         m.withUnsafeBufferPointer { src in
             y.values.withUnsafeMutableBufferPointer { dst in
@@ -69,7 +70,8 @@ enum WinogradTransforms {
                             }
                             // Along x: outputs 4j … 4j + 3 of rows 4i … 4i + 3.
                             for a in 0 ..< 4 where 4 * i + a < h {
-                                sl_winograd_output_columns(s(a, 0), across, w, b, plane + (4 * i + a) * w)
+                                sl_winograd_output_columns(s(a, 0), across, w, b, rectify ? 1 : 0,
+                                                           plane + (4 * i + a) * w)
                             }
                         }
                     }

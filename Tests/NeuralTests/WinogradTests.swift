@@ -64,6 +64,34 @@ import Imaging
         }
     }
 
+    /// A convolution told that a ReLU follows applies it as it writes: the bytes of max(conv(x), 0), at every
+    /// kernel level, partial tiles included.
+    @Test func aRectifiedConvolutionWritesItsReLU() {
+        let winograd = WinogradConvolution(VGG19Weights.random(seed: 48, convolutions: 2).layers[1])
+        let x = randomTensor(64, 13, 10, seed: 49)
+        var workspace = WinogradWorkspace()
+        defer { _ = sl_kernels_force(0) }
+        for level in 1 ... Int(sl_kernels_level()) {
+            #expect(sl_kernels_force(Int32(level)) == 1)
+            var plain = Tensor(channels: 1, height: 1, width: 1), rectified = plain
+            winograd.forward(x, into: &plain, workspace: &workspace)
+            winograd.forward(x, rectified: true, into: &rectified, workspace: &workspace)
+            #expect(plain.values.contains { $0 < 0 } && rectified.values.allSatisfy { $0 >= 0 })
+            #expect(rectified.values.map(\.bitPattern) == plain.values.map { Swift.max($0, 0).bitPattern },
+                    "level \(level)")
+        }
+    }
+
+    /// A decoder at inference (its convolutions rectifying as they write) gives the bytes of its layers run one
+    /// by one, each ReLU a pass of its own.
+    @Test func aDecoderAtInferenceIsItsLayersOneByOne() throws {
+        let decoder = try FeatureDecoder(layer: "relu2_1", encoder: "test", seed: 50)
+        let features = randomTensor(128, 6, 5, seed: 51)
+        var oneByOne = features
+        for layer in decoder.network.layers { oneByOne = layer.forward(oneByOne, training: false) }
+        #expect(decoder.network.forward(features).values == oneByOne.values)
+    }
+
     /// 2 × 2 max pooling by the vectorised kernel: each window's largest value, the odd last row and column
     /// dropped, ties included, the same at every kernel level.
     @Test func maxPoolingTakesEachWindowsLargestValue() {

@@ -27,11 +27,11 @@ void sl_multiply_add_shifted_four(const float *row, const float *weights0, const
  * input rows: out_i[p] = Σ_k Bᵀ[i][k] in_k[p] for p < n;
  * input columns: out_i[j] = Σ_k Bᵀ[i][k] e[4j + k] for tile j < across (tiles overlap by two columns);
  * output rows: out_a[j] = Σ_k Aᵀ[a][k] in_k[j] for the four rows a, j < n;
- * output columns: row[4j + b] = Σ_k Aᵀ[b][k] in_k[j] + bias, for 4j + b < width. */
+ * output columns: row[4j + b] = Σ_k Aᵀ[b][k] in_k[j] + bias, for 4j + b < width, and max(that, 0) if rectify. */
 void sl_winograd_input_rows(const float *in, long in_stride, long n, float *out, long out_stride);
 void sl_winograd_input_columns(const float *e, long across, float *out, long out_stride);
 void sl_winograd_output_rows(const float *in, long in_stride, long n, float *out, long out_stride);
-void sl_winograd_output_columns(const float *in, long in_stride, long width, float bias, float *row);
+void sl_winograd_output_columns(const float *in, long in_stride, long width, float bias, int rectify, float *row);
 
 /* 2 × 2 max pooling: out[j] = the largest of top[2j], top[2j + 1], bottom[2j], bottom[2j + 1], for j < n. */
 void sl_max_pool_row(const float *top, const float *bottom, long n, float *out);

@@ -94,12 +94,19 @@ final class ConvolutionLayer: TrainableLayer {
     /// reading the reflected border in its input transform. The filters are transformed on each call rather than
     /// kept: that is one product at memory speed, and a WCT run uses each decoder layer once, where keeping them
     /// would hold four times the weights (400 MB for the five decoders).
-    private func winogradForward(_ x: Tensor) -> Tensor {
+    private func winogradForward(_ x: Tensor, rectified: Bool = false) -> Tensor {
         let weights = ConvolutionWeights(name: weight.name, outputs: outputs, inputs: inputs, kernel: 3,
                                          weights: weight.values, bias: bias.values)
         var y = Tensor.unfilled(channels: outputs, height: x.height, width: x.width), workspace = WinogradWorkspace()
-        WinogradConvolution(weights).forward(x, padding: padding, into: &y, workspace: &workspace)
+        WinogradConvolution(weights).forward(x, padding: padding, rectified: rectified, into: &y,
+                                             workspace: &workspace)
         return y
+    }
+
+    /// max(conv(x), 0) at inference, the ReLU applied as the output is written, when this layer runs by Winograd
+    /// (3 × 3, stride 1); nil otherwise.
+    func rectifiedInference(_ x: Tensor) -> Tensor? {
+        kernel == 3 && stride == 1 ? winogradForward(x, rectified: true) : nil
     }
 
     /// The same output summed directly, row by row: for a wide kernel with few channels on one side (the 9 × 9

@@ -119,9 +119,19 @@ final class SequentialNetwork {
     func backward(_ gradient: Tensor) -> Tensor { layers.reversed().reduce(gradient) { $1.backward($0) } }
 }
 
-/// x through `layers` in order, each layer handed the only reference to its input.
+/// x through `layers` in order, each layer handed the only reference to its input. At inference a convolution
+/// followed by a ReLU applies it as it writes its output, where it can: one pass over the activations less.
 func forwardThrough(_ layers: [TrainableLayer], _ x: Tensor, training: Bool) -> Tensor {
-    var current = x
-    for layer in layers { current = layer.forward(consume current, training: training) }
+    var current = x, l = 0
+    while l < layers.count {
+        if !training, l + 1 < layers.count, layers[l + 1] is ReLULayer,
+           let rectified = (layers[l] as? ConvolutionLayer)?.rectifiedInference(current) {
+            current = rectified
+            l += 2
+        } else {
+            current = layers[l].forward(consume current, training: training)
+            l += 1
+        }
+    }
     return current
 }
