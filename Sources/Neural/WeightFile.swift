@@ -79,7 +79,14 @@ enum ElementType: String, CaseIterable {
         let base = raw.startIndex
         func u16(_ i: Int) -> UInt16 { UInt16(raw[base + i]) | UInt16(raw[base + i + 1]) << 8 }
         switch self {
-        case .uint8: return raw.map { Float($0) }
+        case .uint8:
+            // A plain loop over the bytes, which vectorises; `map` over the slice did not (0.1 s for VGG-19).
+            return [Float](unsafeUninitializedCapacity: raw.count) { out, count in
+                raw.withUnsafeBufferPointer { bytes in
+                    for i in bytes.indices { out[i] = Float(bytes[i]) }
+                }
+                count = raw.count
+            }
         case .float32:
             return (0 ..< raw.count / 4).map { i in
                 Float(bitPattern: UInt32(u16(4 * i)) | UInt32(u16(4 * i + 2)) << 16)

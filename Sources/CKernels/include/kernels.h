@@ -40,6 +40,10 @@ void sl_max_pool_row(const float *top, const float *bottom, long n, float *out);
  * where the CPU has it and `portable` is 0, else bit by bit (the same bytes either way; tests compare them). */
 void sl_halves_to_floats(const void *in, float *out, long n, int portable);
 
+/* out[i] = table[codes[i]] for i < n, unless a code is outside 0 ..< table_count (or NaN): then nothing is
+ * written and the number of such codes is returned (0 when all were looked up). */
+long sl_dequantise(const float *codes, long n, const float *table, long table_count, float *out);
+
 /* Which clone runs: 3 AVX-512, 2 AVX2, 1 baseline. sl_kernels_force(level) picks one (tests compare them; a level
  * the CPU lacks is refused and returns 0), sl_kernels_force(0) goes back to the CPU's best. */
 int sl_kernels_level(void);

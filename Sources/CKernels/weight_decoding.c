@@ -1,5 +1,6 @@
-/* Half-precision (IEEE binary16) to float, for model files stored in F16. Every half is exactly a float, so the
- * F16C instruction and the portable bit-level conversion give the same bytes; F16C only does it 8 at a time. */
+/* Decoding weight files: half precision (IEEE binary16) to float, for model files stored in F16, and codebook
+ * look-ups, for VGG-19's 8-bit quantised weights. Every half is exactly a float, so the F16C instruction and the
+ * portable bit-level conversion give the same bytes; F16C only does it 8 at a time. */
 #include "kernels.h"
 #include <immintrin.h>
 #include <string.h>
@@ -45,4 +46,17 @@ void sl_halves_to_floats(const void *in, float *out, long n, int portable) {
         has_f16c = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
     }
     if (has_f16c && !portable) halves_f16c(in, out, n); else halves_base(in, out, n);
+}
+
+/* Codes are checked before any is looked up, in a loop without exits, which vectorises; the look-ups then gather.
+ * Each function is compiled for AVX-512, AVX2 and the baseline, the best chosen when the program loads: a look-up
+ * has one answer, so every clone gives the same bytes. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+long sl_dequantise(const float *codes, long n, const float *table, long table_count, float *out) {
+    long outside = 0;
+    float limit = (float)table_count;
+    for (long i = 0; i < n; i++) outside += !(codes[i] >= 0 && codes[i] < limit);
+    if (outside) return outside;
+    for (long i = 0; i < n; i++) out[i] = table[(int)codes[i]];
+    return 0;
 }
