@@ -79,9 +79,10 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: con
     let blend = p.normalisedWeights(styles.count)
     var statistics: [Int: [(statistics: FeatureStatistics, weight: Float)]] = [:]
     for (style, weight) in zip(styles, blend) {
-        let features = vgg.features(Tensor(networkInput: style, normalisation: vgg.normalisation),
+        var features = vgg.features(Tensor(networkInput: style, normalisation: vgg.normalisation),
                                     at: Set(indices))
-        for (i, level) in zip(indices, try FeatureStatistics.ofEach(indices.map { features[$0] })) {
+        var maps = indices.map { features.removeValue(forKey: $0) }  // taken out, so that they can be centred in place
+        for (i, level) in zip(indices, try FeatureStatistics.ofEach(&maps)) {
             if let level { statistics[i, default: []].append((level, weight)) }
         }
     }

@@ -15,27 +15,48 @@ struct FeatureStatistics {
     let eigenvalues: [Double]
     let eigenvectors: [[Double]]
 
+    /// The statistics of f, centred in a copy.
     init(_ f: Tensor) throws {
-        let c = f.channels, n = f.plane
-        var mean = [Double](repeating: 0, count: c)
-        var centred = [Float](repeating: 0, count: f.count)
-        // Channel by channel, shared out among threads (each sums in the same order whatever their number).
-        f.values.withUnsafeBufferPointer { values in
-            centred.withUnsafeMutableBufferPointer { centred in
-                mean.withUnsafeMutableBufferPointer { mean in
-                    guard let v = values.baseAddress, let o = centred.baseAddress, let m = mean.baseAddress
-                    else { return }
-                    let values = SharedReadBuffer(v), centred = SharedBuffer(o), mean = SharedBuffer(m)
-                    Parallel.forEach(c) { k in
-                        var sum = 0.0
-                        for i in k * n ..< (k + 1) * n { sum += Double(values[i]) }
-                        mean[k] = sum / Double(max(n, 1))
-                        let m = Float(mean[k])
-                        for i in k * n ..< (k + 1) * n { centred[i] = values[i] - m }
-                    }
-                }
+        var centred = [Float](unsafeUninitializedCapacity: f.count) { _, count in count = f.count }  // all written
+        let mean = f.values.withUnsafeBufferPointer { values in
+            centred.withUnsafeMutableBufferPointer { out in
+                FeatureStatistics.centre(values, into: out, channels: f.channels, plane: f.plane)
             }
         }
+        try self.init(centred: centred, mean: mean, channels: f.channels, plane: f.plane)
+    }
+
+    /// The same, centring f in place: a style's feature maps are not needed afterwards, and a copy of the largest
+    /// (64 × 512², 64 MB) would be memory touched for the first time.
+    init(centring f: inout Tensor) throws {
+        let (c, n) = (f.channels, f.plane)
+        let mean = f.values.withUnsafeMutableBufferPointer { values in
+            FeatureStatistics.centre(UnsafeBufferPointer(values), into: values, channels: c, plane: n)
+        }
+        try self.init(centred: f.values, mean: mean, channels: c, plane: n)
+    }
+
+    /// out ← f − m, channel by channel, shared out among threads (each sums in the same order whatever their
+    /// number); out may be f itself. Returns m.
+    private static func centre(_ f: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>,
+                               channels c: Int, plane n: Int) -> [Double] {
+        var mean = [Double](repeating: 0, count: c)
+        mean.withUnsafeMutableBufferPointer { mean in
+            guard let v = f.baseAddress, let o = out.baseAddress, let m = mean.baseAddress else { return }
+            let values = SharedReadBuffer(v), centred = SharedBuffer(o), mean = SharedBuffer(m)
+            Parallel.forEach(c) { k in
+                var sum = 0.0
+                for i in k * n ..< (k + 1) * n { sum += Double(values[i]) }
+                mean[k] = sum / Double(max(n, 1))
+                let m = Float(mean[k])
+                for i in k * n ..< (k + 1) * n { centred[i] = values[i] - m }
+            }
+        }
+        return mean
+    }
+
+    /// Σ = F̄ F̄ᵀ / (N − 1) of the centred features F̄, and its eigendecomposition.
+    private init(centred: [Float], mean: [Double], channels c: Int, plane n: Int) throws {
         var covariance = [Float](repeating: 0, count: c * c)
         centred.withUnsafeBufferPointer { values in
             covariance.withUnsafeMutableBufferPointer { out in
@@ -51,14 +72,21 @@ struct FeatureStatistics {
         eigenvectors = kept.map { vectors[$0] }
     }
 
-    /// The statistics of several feature maps (nil for nil), computed side by side: each eigendecomposition runs
-    /// on one core, and a style's five levels need five.
-    static func ofEach(_ maps: [Tensor?]) throws -> [FeatureStatistics?] {
+    /// The statistics of several feature maps (nil for nil), computed side by side (each eigendecomposition runs
+    /// on one core, and a style's five levels need five), each map centred in place and let go once measured.
+    static func ofEach(_ maps: inout [Tensor?]) throws -> [FeatureStatistics?] {
         var results = [Result<FeatureStatistics, any Error>?](repeating: nil, count: maps.count)
         results.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let out = SharedBuffer(base)  // Sound: item k writes only results[k].
-            Parallel.forEach(maps.count) { k in out[k] = maps[k].map { f in Result { try FeatureStatistics(f) } } }
+            maps.withUnsafeMutableBufferPointer { maps in
+                guard let base = buffer.baseAddress, let slots = maps.baseAddress else { return }
+                // Sound: item k touches only results[k] and maps[k].
+                let out = SharedBuffer(base), inputs = SharedBuffer(slots)
+                Parallel.forEach(maps.count) { k in
+                    guard var f = inputs[k] else { return }
+                    inputs[k] = nil  // f is now the only reference: centred in place, not copied
+                    out[k] = Result { try FeatureStatistics(centring: &f) }
+                }
+            }
         }
         return try results.map { try $0?.get() }
     }
@@ -103,7 +131,7 @@ func whiteningColouring(_ content: Tensor, styles: [(statistics: FeatureStatisti
             offset[i] += weight * Float(shift)
         }
     }
-    var out = Tensor(channels: c, height: content.height, width: content.width)
+    var out = Tensor.unfilled(channels: c, height: content.height, width: content.width)  // the offsets fill it
     transform.withUnsafeBufferPointer { t in
         content.values.withUnsafeBufferPointer { f in
             out.values.withUnsafeMutableBufferPointer { o in
