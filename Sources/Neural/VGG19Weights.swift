@@ -140,7 +140,9 @@ func dequantised(_ codes: [Float], table: [Float]) -> [Float]? {
     let values = [Float](unsafeUninitializedCapacity: codes.count) { out, count in
         codes.withUnsafeBufferPointer { codes in
             table.withUnsafeBufferPointer { table in
-                guard let c = codes.baseAddress, let t = table.baseAddress, let o = out.baseAddress else { return }
+                // No codes: nothing to do; codes but no table: every code is outside it.
+                guard let c = codes.baseAddress, let o = out.baseAddress else { return }
+                guard let t = table.baseAddress else { outside = codes.count; return }
                 outside = sl_dequantise(c, codes.count, t, table.count, o)
             }
         }

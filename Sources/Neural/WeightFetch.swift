@@ -27,7 +27,9 @@ public enum PasticheWeights {
     static func isIntact(_ path: String) -> Bool {
         guard let identity = fileIdentity(path) else { return false }
         let stamp = path + ".verified"
-        if (try? String(contentsOfFile: stamp, encoding: .utf8)) == identity { return true }
+        // Read as any file in the cache: a regular file of a few bytes, not a pipe that would block or a device.
+        if case .success(let data) = readRegularFile(stamp, maxBytes: 1024),
+           String(decoding: data, as: UTF8.self) == identity { return true }
         guard (try? sha256(of: path)) == fileSHA256 else { return false }
         // Written beside the file and renamed, so a reader never sees half a stamp; a read-only cache just
         // hashes every time.

