@@ -86,7 +86,10 @@ void output_rows(const float *in, long in_stride, long n, float *out, long out_s
 
 /* y + bias, rectified (max(y + bias, 0) as Swift's max(v, 0) = 0 ≥ v ? 0 : v) when the layer is followed by a ReLU:
  * the ReLU then costs no pass of its own over the output. */
-#define BIASED(y) (rectify ? (0 >= (y) + bias ? 0.0f : (y) + bias) : (y) + bias)
+static inline __attribute__((always_inline)) float biased(float y, float bias, const int rectify) {
+    float v = y + bias;
+    return rectify && 0 >= v ? 0.0f : v;
+}
 
 static inline __attribute__((always_inline))
 void output_columns_with(const float *in, long in_stride, long width, float bias, const int rectify, float *R row) {
@@ -95,13 +98,14 @@ void output_columns_with(const float *in, long in_stride, long width, float bias
     for (long j = 0; j < width / 4; j++) {
         float y0, y1, y2, y3;
         AT(s0[j], s1[j], s2[j], s3[j], s4[j], s5[j], y0, y1, y2, y3);
-        row[4 * j] = BIASED(y0); row[4 * j + 1] = BIASED(y1); row[4 * j + 2] = BIASED(y2); row[4 * j + 3] = BIASED(y3);
+        row[4 * j] = biased(y0, bias, rectify); row[4 * j + 1] = biased(y1, bias, rectify);
+        row[4 * j + 2] = biased(y2, bias, rectify); row[4 * j + 3] = biased(y3, bias, rectify);
     }
     long j = width / 4, left = width % 4;
     if (left) {
         float y[4];
         AT(s0[j], s1[j], s2[j], s3[j], s4[j], s5[j], y[0], y[1], y[2], y[3]);
-        for (long b = 0; b < left; b++) row[4 * j + b] = BIASED(y[b]);
+        for (long b = 0; b < left; b++) row[4 * j + b] = biased(y[b], bias, rectify);
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import StyleLabSupport
 
 /// A decoder that inverts VGG-19 from one of relu1_1 … relu5_1 back to an RGB image (Li et al. 2017): the
 /// encoder's mirror, each convolution from its outputs back to its inputs with reflection padding, each max
@@ -59,11 +60,18 @@ public final class FeatureDecoder {
     }
 
     /// VGG-19 features at `layer` (C × H × W) → an RGB image at the encoder's input size.
-    public func decode(_ features: Tensor) -> Image { network.forward(scaled(features)).rgbImage }
+    public func decode(_ features: consuming Tensor) -> Image { network.forward(scaled(features)).rgbImage }
 
-    func scaled(_ features: Tensor) -> Tensor {
+    /// The features times the input scale, in place (a caller's last use is not copied), channel planes shared
+    /// among threads.
+    func scaled(_ features: consuming Tensor) -> Tensor {
         var x = features
-        for i in x.values.indices { x.values[i] *= inputScale }
+        let scale = inputScale, n = x.plane
+        x.values.withUnsafeMutableBufferPointer { values in
+            guard let base = values.baseAddress else { return }
+            let v = SharedBuffer(base)  // Sound: channel k touches only its own plane.
+            Parallel.forEach(x.channels) { k in for i in k * n ..< (k + 1) * n { v[i] *= scale } }
+        }
         return x
     }
 

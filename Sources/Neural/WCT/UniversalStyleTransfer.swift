@@ -93,8 +93,8 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: con
         guard let features = vgg.features(input, at: [i])[i] else { continue }
         guard let decoder = decoders[level] else { continue }
         var target = try whiteningColouring(features, styles: statistics[i] ?? [])
-        blendWithContent(&target, features, alpha: p.alpha, scale: decoder.inputScale)
-        let decoded = decoder.network.forward(target).rgbImage
+        blendWithContent(&target, features, alpha: p.alpha)
+        let decoded = decoder.decode(consume target)
         current = decoded.width == current.width && decoded.height == current.height
             ? decoded : decoded.resized(to: current.size)
     }
@@ -103,16 +103,15 @@ public func universalStyleTransfer(content: Image, styles: [Image], weights: con
                      encoder: vgg.source)
 }
 
-/// f_cs ← α f_cs + (1 − α) f_c, times the decoder's input scale (so that the decoder need not copy the features to
-/// scale them), channel planes shared out among threads.
-private func blendWithContent(_ transformed: inout Tensor, _ content: Tensor, alpha: Float, scale: Float) {
+/// f_cs ← α f_cs + (1 − α) f_c, channel planes shared out among threads.
+private func blendWithContent(_ transformed: inout Tensor, _ content: Tensor, alpha: Float) {
     let n = content.plane
     transformed.values.withUnsafeMutableBufferPointer { t in
         content.values.withUnsafeBufferPointer { f in
             guard let t = t.baseAddress, let f = f.baseAddress else { return }
             let target = SharedBuffer(t), features = SharedReadBuffer(f)
             Parallel.forEach(content.channels) { k in
-                for i in k * n ..< (k + 1) * n { target[i] = scale * (alpha * target[i] + (1 - alpha) * features[i]) }
+                for i in k * n ..< (k + 1) * n { target[i] = alpha * target[i] + (1 - alpha) * features[i] }
             }
         }
     }
